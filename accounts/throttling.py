@@ -1,0 +1,20 @@
+from django.conf import settings
+
+
+def client_ip(request):
+    """The client's address, trusting exactly TRUSTED_PROXY_COUNT proxies.
+
+    Each trusted proxy appends the address it saw to X-Forwarded-For, so the
+    real client sits that many entries from the right; anything further left
+    was written by the client and is ignored (a spoofed header changes nothing).
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")

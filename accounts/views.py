@@ -1,0 +1,24 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from couples.http import login_required, render_part
+
+from . import services
+from .forms import ProfileForm
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def profile(request):
+    if request.method == "GET":
+        form = ProfileForm(initial={"display_name": request.user.display_name})
+        return render(request, "account/profile.html", {"form": form})
+    form = ProfileForm(request.POST)
+    if not form.is_valid():
+        return render_part(
+            request, "account/profile.html", {"form": form}, partial="profile-form", status=422
+        )
+    services.update_display_name(user=request.user, display_name=form.cleaned_data["display_name"])
+    messages.success(request, "Your display name was saved.")
+    return redirect("profile")
