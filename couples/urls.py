@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import views
+from .views import dashboard, linking
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("invite/", views.invite_create, name="invite_create"),
-    path("invite/revoke/", views.invite_revoke, name="invite_revoke"),
-    path("join/", views.join, name="join"),
-    path("join/<str:code>/", views.join, name="join_link"),
-    path("unlink/", views.unlink, name="unlink"),
+    path("", dashboard.dashboard, name="dashboard"),
+    path("invite/", linking.invite_create, name="invite_create"),
+    path("invite/revoke/", linking.invite_revoke, name="invite_revoke"),
+    path("join/", linking.join, name="join"),
+    path("join/<str:code>/", linking.join, name="join_link"),
+    path("unlink/", linking.unlink, name="unlink"),
 ]

@@ -1,6 +1,6 @@
 from django import forms
 
-from .services.linking import CODE_ALPHABET, CODE_LENGTH, normalize_code
+from ..services.linking import CODE_ALPHABET, CODE_LENGTH, normalize_code
 
 
 class JoinForm(forms.Form):

@@ -2,16 +2,15 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.throttling import client_ip
 
-from .access import current_space, get_space_for_member
-from .forms import JoinForm, UnlinkForm
-from .http import login_required, render_part
-from .services import ServiceError, linking
-
-DASHBOARD = "couples/dashboard.html"
+from ..access import current_space, get_space_for_member
+from ..forms.linking import JoinForm, UnlinkForm
+from ..http import login_required, render_part
+from ..services import ServiceError, linking
+from .dashboard import DASHBOARD, dashboard_context
 
 
 def _to_dashboard(request):
@@ -23,18 +22,12 @@ def _to_dashboard(request):
 
 
 def _dashboard_context(request, **extra):
-    space = current_space(request.user)
-    context = {"space": space, "join_form": JoinForm()}
-    if space is None:
-        context["open_invite"] = linking.open_invite_for(request.user)
-    context.update(extra)
-    return context
+    return dashboard_context(request, current_space(request.user), **extra)
 
 
-@require_GET
-@login_required
-def dashboard(request):
-    return render(request, DASHBOARD, _dashboard_context(request))
+def linking_context(request, space):
+    """What the dashboard's linking section needs when the person is not linked."""
+    return {"join_form": JoinForm(), "open_invite": linking.open_invite_for(request.user)}
 
 
 @require_POST

@@ -1,0 +1,6 @@
+"""Domain models, one module per area. The couple is only the sharing
+relationship; every piece of content belongs to its author (see linking.py)."""
+
+from .linking import Couple, Invite, InviteAttempt, Membership
+
+__all__ = ["Couple", "Invite", "InviteAttempt", "Membership"]
