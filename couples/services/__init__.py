@@ -22,3 +22,17 @@ class Conflict(ServiceError):
 
 class Throttled(ServiceError):
     status = 429
+
+
+def check_version(current_version, expected_version, *, what="this"):
+    """Optimistic concurrency for shared editable things.
+
+    Forms carry the ``version`` they were rendered from; a save from a stale
+    form raises ``Conflict`` (HTTP 409) instead of overwriting a newer save, and
+    the view shows both texts so nothing typed is lost.
+    """
+    if expected_version is None or int(expected_version) != int(current_version):
+        raise Conflict(
+            f"Someone saved {what} while you were editing. Your text is kept below: "
+            "compare it with the saved version and save again."
+        )
