@@ -3,28 +3,21 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from .. import parts
 from ..access import current_space
 from ..http import login_required
 
 DASHBOARD = "couples/dashboard.html"
 
 
-def _section_builders(space):
-    """Each area contributes the context its partial needs, for this viewer.
-
-    Imported late so that an area's view module may itself import this one.
-    """
-    from . import linking
-
-    if space is None:
-        return [linking.linking_context]
-    return []
-
-
 def dashboard_context(request, space, **extra):
     context = {"space": space}
-    for build in _section_builders(space):
-        context.update(build(request, space))
+    if space is None:
+        from .linking import linking_context  # linking imports this module
+
+        context.update(linking_context(request, space))
+    else:
+        context.update(parts.part_context(request, space))
     context.update(extra)
     return context
 
