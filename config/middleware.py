@@ -19,3 +19,25 @@ class PrivateNoStoreMiddleware:
         ):
             add_never_cache_headers(response)  # max-age=0, no-cache, no-store, ...
         return response
+
+
+class HealthCheckMiddleware:
+    """Answers ``/healthz`` before host validation and HTTPS redirects, so the
+    container's own health probe works whatever ALLOWED_HOSTS says. It checks
+    that the database answers; it reveals nothing else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/healthz":
+            from django.db import connection
+            from django.http import HttpResponse
+
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT 1")
+            except Exception:
+                return HttpResponse("database unavailable", status=503, content_type="text/plain")
+            return HttpResponse("ok", content_type="text/plain")
+        return self.get_response(request)
