@@ -1,0 +1,271 @@
+#!/usr/bin/env python
+"""HTTP serving-path benchmark (issue 4, item 9). Run on demand, never in CI:
+
+    .venv/bin/python bench/http.py [--seconds 10] [--connections 32]
+
+It starts the production shape on loopback — Caddy (deploy/Caddyfile) in front
+of gunicorn (WSGI, deploy/gunicorn.conf.py) for HTTP and daphne (ASGI) for
+/ws/ — on PostgreSQL (database `bench_commonground`, created if missing), signs
+in a linked person, and drives it with wrk:
+
+  1. bare view, plain WSGI (gunicorn direct)        <- the yardstick
+  2. bare view through the production entry point   (target >= 0.8x of 1)
+  3. dashboard through the production entry point   (target >= 0.3x of 1)
+  4. bare view served as ASGI by daphne alone       (what we avoid, for contrast)
+
+Results are printed and written to docs/benchmarks.md (section "HTTP").
+Needs Debian's `caddy` and `wrk` (installed if missing) and the local PostgreSQL.
+"""
+
+import sys
+from pathlib import Path
+
+# This file shares its name with the standard library's `http` package: take its
+# own folder off the import path before anything imports `http.client`.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import urllib.request  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+DB_NAME = "bench_commonground"
+PORTS = {"web": 18000, "ws": 18001, "proxy": 18080, "asgi_only": 18002}
+
+
+def ensure_tools():
+    missing = [tool for tool in ("caddy", "wrk") if not shutil.which(tool)]
+    if missing:
+        print(f"installing {' '.join(missing)} from Debian", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True)
+
+
+def bench_env():
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DJANGO_ENV="production",
+        SECRET_KEY="bench-only-" + "x" * 60,
+        FIELD_ENCRYPTION_KEYS=env.get(
+            "FIELD_ENCRYPTION_KEYS", "bW9ja2tleW1vY2trZXltb2Nra2V5bW9ja2tleW1vY2s="
+        ),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
+        REDIS_URL=env.get("REDIS_URL", "redis://127.0.0.1:6379/5"),
+        TRUSTED_PROXY_COUNT="1",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def prepare_database(env):
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", f"CREATE DATABASE {DB_NAME}"],
+        capture_output=True,
+        check=False,
+    )
+    subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    script = "from bench.fixtures import signed_in_member_cookie; print(signed_in_member_cookie())"
+    out = subprocess.run(
+        [PY, "-c", f"import django; django.setup(); {script}"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+def start(cmd, env, name, logs):
+    log = open(logs / f"{name}.log", "w")  # noqa: SIM115
+    return subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def wait_for(url, seconds=90):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                if response.status < 500:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def wrk(url, seconds, connections, cookie=None):
+    cmd = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
+    cmd += ["-H", "Host: 127.0.0.1", url]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = re.search(r"50%\s+([\d.]+\w+)", out).group(1)
+    p99 = re.search(r"99%\s+([\d.]+\w+)", out).group(1)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non2xx:
+        raise RuntimeError(f"{url}: {non2xx.group(1)} error responses\n{out}")
+    return {"rps": rps, "p50": p50, "p99": p99}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    args = parser.parse_args()
+
+    ensure_tools()
+    env = bench_env()
+    cookie = prepare_database(env)
+    logs = Path(tempfile.mkdtemp(prefix="cg-bench-"))
+    caddy_env = dict(
+        env,
+        SITE_ADDRESS=f"http://127.0.0.1:{PORTS['proxy']}",
+        WEB_UPSTREAMS=f"127.0.0.1:{PORTS['web']}",
+        WS_UPSTREAMS=f"127.0.0.1:{PORTS['ws']}",
+        XDG_DATA_HOME=str(logs),
+        XDG_CONFIG_HOME=str(logs),
+    )
+    web_env = dict(env, GUNICORN_BIND=f"127.0.0.1:{PORTS['web']}")
+    procs = [
+        start(
+            [PY, "-m", "gunicorn", "config.wsgi:application", "-c", "deploy/gunicorn.conf.py"],
+            dict(web_env, DJANGO_SETTINGS_MODULE="bench.settings"),
+            "gunicorn",
+            logs,
+        ),
+        start(
+            [
+                PY,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(PORTS["ws"]),
+                "--proxy-headers",
+                "config.asgi:application",
+            ],
+            env,
+            "daphne-ws",
+            logs,
+        ),
+        start(
+            ["caddy", "run", "--config", "deploy/Caddyfile", "--adapter", "caddyfile"],
+            caddy_env,
+            "caddy",
+            logs,
+        ),
+        start(
+            [
+                PY,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(PORTS["asgi_only"]),
+                "config.asgi:application",
+            ],
+            env,
+            "daphne-http",
+            logs,
+        ),
+    ]
+    results = {}
+    try:
+        for port in (PORTS["web"], PORTS["proxy"], PORTS["asgi_only"]):
+            wait_for(f"http://127.0.0.1:{port}/bench/bare/")
+        base = "http://127.0.0.1"
+        cases = [
+            ("bare view, plain WSGI (gunicorn direct)", f"{base}:{PORTS['web']}/bench/bare/", None),
+            (
+                "bare view, production entry (Caddy -> gunicorn)",
+                f"{base}:{PORTS['proxy']}/bench/bare/",
+                None,
+            ),
+            (
+                "dashboard, production entry (Caddy -> gunicorn)",
+                f"{base}:{PORTS['proxy']}/",
+                cookie,
+            ),
+            (
+                "bare view, ASGI only (daphne direct)",
+                f"{base}:{PORTS['asgi_only']}/bench/bare/",
+                None,
+            ),
+        ]
+        for label, url, case_cookie in cases:
+            wrk(url, 2, args.connections, case_cookie)  # warm-up
+            results[label] = wrk(url, args.seconds, args.connections, case_cookie)
+            print(
+                f"{label:55s} {results[label]['rps']:9.0f} req/s  "
+                f"p50 {results[label]['p50']:>8s}  p99 {results[label]['p99']:>8s}",
+                flush=True,
+            )
+    finally:
+        for proc in procs:
+            os.killpg(proc.pid, signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+    yardstick = results[cases[0][0]]["rps"]
+    lines = [
+        "| case | req/s | x bare WSGI | p50 | p99 |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label, result in results.items():
+        lines.append(
+            f"| {label} | {result['rps']:.0f} | {result['rps'] / yardstick:.2f} | "
+            f"{result['p50']} | {result['p99']} |"
+        )
+    table = "\n".join(lines)
+    print(table)
+    if not args.no_write:
+        write_section(
+            "HTTP",
+            f"Measured {time.strftime('%Y-%m-%d')} with `bench/http.py --seconds {args.seconds} "
+            f"--connections {args.connections}` (wrk, 2 threads) on this 2-core machine; "
+            f"gunicorn {os.cpu_count() * 2} gthread workers x 2 threads, PostgreSQL 15, "
+            f"production settings.\n\n{table}\n",
+        )
+    return 0
+
+
+def write_section(name, body):
+    path = ROOT / "docs" / "benchmarks.md"
+    text = path.read_text() if path.exists() else "# Benchmarks\n\nRun on demand; see README.\n"
+    marker_start, marker_end = f"<!-- {name} start -->", f"<!-- {name} end -->"
+    block = f"{marker_start}\n{body}{marker_end}"
+    if marker_start in text:
+        text = re.sub(
+            re.escape(marker_start) + ".*?" + re.escape(marker_end),
+            lambda _: block,
+            text,
+            flags=re.DOTALL,
+        )
+    else:
+        text += f"\n## {name}\n\n{block}\n"
+    path.write_text(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
