@@ -423,3 +423,45 @@ def test_dashboard_queries_do_not_grow_with_statements(
     add_batch(199)
     many = (_dashboard_queries(alice_client), _dashboard_queries(bob_client))
     assert one == many
+
+
+# --- starters and the live-sync render -----------------------------------------
+
+
+def test_every_reason_has_starter_phrasings():
+    from couples.models import Reason
+    from couples.statement_starters import STARTERS, starters
+
+    assert set(STARTERS) == set(Reason)
+    for starter in starters():
+        assert all(starter[key].strip() for key in ("meaning", "not_meaning", "reassurance"))
+
+
+def test_starters_are_offered_beside_an_empty_form_never_prefilled(alice_client, couple):
+    from couples.statement_starters import STARTERS
+
+    page = alice_client.get(reverse("statement_new")).content.decode()
+    tired = STARTERS["tired"]["meaning"]
+    assert tired.replace("'", "&#x27;") in page
+    form_html = page.split('id="statement-form"')[1].split("</form>")[0]
+    assert "When I say no late in the day" not in form_html
+    assert "<details open>" in page  # a first-time writer gets the first set open
+
+
+def test_the_part_renders_for_each_viewer_as_live_sync_will(rf, alice, bob, statement):
+    from couples import parts
+    from couples.access import current_space
+
+    retired = write(alice, meaning="ALICE-RETIRED-WORDS")
+    services.retire_statement(author=alice, statement_id=retired.pk)
+    html = {}
+    for user in (alice, bob):
+        request = rf.get("/")
+        request.user = user
+        request.session = {}
+        html[user.pk] = parts.render_part_html("statements", request, current_space(user))
+    assert html[alice.pk].lstrip().startswith('<section id="statements"')
+    assert WORDS["meaning"] in html[alice.pk] and WORDS["meaning"] in html[bob.pk]
+    assert "ALICE-RETIRED-WORDS" in html[alice.pk]
+    assert "ALICE-RETIRED-WORDS" not in html[bob.pk]
+    assert reverse("statement_edit", args=[statement.pk]) not in html[bob.pk]

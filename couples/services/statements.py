@@ -20,7 +20,7 @@ from ..models.statements import (
     RAIN_CHECK_MAX,
     REASSURANCE_MAX,
 )
-from . import ServiceError, check_version
+from . import Conflict, ServiceError, check_version
 
 
 class Invalid(ServiceError):
@@ -63,6 +63,18 @@ def _clean_content(*, reason, meaning, not_meaning, reassurance, rain_check):
     return content
 
 
+def _check_own_version(current, expected, *, what):
+    """``check_version`` with words for the only person who can edit: the
+    other save came from their own other tab or device."""
+    try:
+        check_version(current, expected, what=what)
+    except Conflict:
+        raise Conflict(
+            f"You saved {what} from another tab or device while editing here. "
+            "Both texts are below: keep what you want, then save again."
+        ) from None
+
+
 def _save_revision(statement, now):
     StatementRevision.objects.create(
         statement=statement, version=statement.version, saved_at=now, **statement.content()
@@ -101,7 +113,7 @@ def edit_statement(
     statement = get_own_statement(author, statement_id, lock=True)
     if statement.is_retired:
         raise Invalid("This statement is retired; write a new one instead.")
-    check_version(statement.version, version, what="this statement")
+    _check_own_version(statement.version, version, what="this statement")
     content = _clean_content(
         reason=reason,
         meaning=meaning,
@@ -153,7 +165,7 @@ def ask_question(*, asker, statement_id, text):
 def answer_question(*, author, question_id, version, answer):
     """Answer (or re-word the answer to) a question about one's own statement."""
     question = get_question_for_author(author, question_id, lock=True)
-    check_version(question.version, version, what="this answer")
+    _check_own_version(question.version, version, what="this answer")
     answer = _text(answer, "Your answer", ANSWER_MAX, required=True)
     if answer != question.answer:
         question.answer = answer
