@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from .models import Couple, Membership
+from .models import Couple, Membership, Statement, StatementQuestion
 
 
 @dataclass(frozen=True)
@@ -56,3 +56,65 @@ def get_couple_for_member(user, couple_id=None):
 def is_member(user, couple_id):
     space = current_space(user)
     return space is not None and space.couple.pk == couple_id
+
+
+# --- "What my no means" statements -------------------------------------------
+
+
+def statements_shared_in(space):
+    """Statements both people of ``space`` may see: written in their current
+    couple by one of them, and not retired (retiring withdraws a statement)."""
+    return Statement.objects.current().filter(
+        couple=space.couple, author_id__in=[space.me.pk, space.partner.pk]
+    )
+
+
+def get_statement_for_member(user, statement_id, *, lock=False):
+    """A statement the user may read: any shared statement of their current
+    couple, plus their own retired ones (the author keeps their history).
+    404 for everyone and everything else."""
+    space = get_space_for_member(user)
+    queryset = Statement.objects.filter(couple=space.couple).select_related("author")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    statement = queryset.filter(pk=statement_id).first()
+    if statement is None or statement.author_id not in (space.me.pk, space.partner.pk):
+        raise Http404("No such statement.")
+    if statement.is_retired and statement.author_id != user.pk:
+        raise Http404("No such statement.")
+    return statement
+
+
+def get_own_statement(user, statement_id, *, lock=False):
+    """A statement the user wrote in their current couple; 404 for anyone else
+    (the partner included: only the author edits, retires or answers)."""
+    statement = get_statement_for_member(user, statement_id, lock=lock)
+    if statement.author_id != user.pk:
+        raise Http404("No such statement.")
+    return statement
+
+
+def get_partner_statement(user, statement_id, *, lock=False):
+    """A current statement written by the user's partner (to mark heard or ask
+    about); 404 for the author and everyone else."""
+    statement = get_statement_for_member(user, statement_id, lock=lock)
+    if statement.author_id == user.pk or statement.is_retired:
+        raise Http404("No such statement.")
+    return statement
+
+
+def get_question_for_author(user, question_id, *, lock=False):
+    """A question asked about one of the user's current statements; 404 otherwise."""
+    space = get_space_for_member(user)
+    queryset = StatementQuestion.objects.select_related("statement")
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    question = queryset.filter(
+        pk=question_id,
+        statement__author=user,
+        statement__couple=space.couple,
+        statement__retired_at__isnull=True,
+    ).first()
+    if question is None:
+        raise Http404("No such question.")
+    return question

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, linking
+from .views import dashboard, linking, statements
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -9,4 +9,15 @@ urlpatterns = [
     path("join/", linking.join, name="join"),
     path("join/<str:code>/", linking.join, name="join_link"),
     path("unlink/", linking.unlink, name="unlink"),
+    path("statements/new/", statements.statement_new, name="statement_new"),
+    path("statements/<int:pk>/edit/", statements.statement_edit, name="statement_edit"),
+    path("statements/<int:pk>/retire/", statements.statement_retire, name="statement_retire"),
+    path("statements/<int:pk>/heard/", statements.statement_heard, name="statement_heard"),
+    path("statements/<int:pk>/questions/", statements.statement_ask, name="statement_ask"),
+    path("statements/<int:pk>/history/", statements.statement_history, name="statement_history"),
+    path(
+        "statements/questions/<int:pk>/answer/",
+        statements.question_answer,
+        name="statement_answer",
+    ),
 ]

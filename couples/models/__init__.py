@@ -2,5 +2,15 @@
 relationship; every piece of content belongs to its author (see linking.py)."""
 
 from .linking import Couple, Invite, InviteAttempt, Membership
+from .statements import Reason, Statement, StatementQuestion, StatementRevision
 
-__all__ = ["Couple", "Invite", "InviteAttempt", "Membership"]
+__all__ = [
+    "Couple",
+    "Invite",
+    "InviteAttempt",
+    "Membership",
+    "Reason",
+    "Statement",
+    "StatementQuestion",
+    "StatementRevision",
+]

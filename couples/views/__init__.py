@@ -2,3 +2,5 @@
 # Placeholders first, so an area's own registration replaces its placeholder.
 from . import sections  # noqa: F401  isort: skip
 from . import dashboard, linking  # noqa: F401
+
+from . import statements  # noqa: F401  isort: skip

@@ -1,0 +1,175 @@
+""" "What my no means": every write to statements, their history, "heard" and
+questions. Only the author writes, edits, retires or answers; only the partner
+marks heard or asks. Each service checks that itself (404 for anyone else)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..access import (
+    get_own_statement,
+    get_partner_statement,
+    get_question_for_author,
+    get_space_for_member,
+)
+from ..models import Reason, Statement, StatementQuestion, StatementRevision
+from ..models.statements import (
+    ANSWER_MAX,
+    MEANING_MAX,
+    NOT_MEANING_MAX,
+    QUESTION_MAX,
+    RAIN_CHECK_MAX,
+    REASSURANCE_MAX,
+)
+from . import Conflict, ServiceError, check_version
+
+
+class Invalid(ServiceError):
+    """Input a person can fix (a missing text, one too long, an unknown reason)."""
+
+    status = 422
+
+
+LIMITS = {
+    "meaning": ("What it means", MEANING_MAX, True),
+    "not_meaning": ("What it does not mean", NOT_MEANING_MAX, True),
+    "reassurance": ("Something to hold on to", REASSURANCE_MAX, True),
+    "rain_check": ("Rain check", RAIN_CHECK_MAX, False),
+}
+
+
+def _text(value, label, limit, *, required):
+    value = (value or "").strip()
+    if required and not value:
+        raise Invalid(f"“{label}” is empty: a few words of your own are enough.")
+    if len(value) > limit:
+        raise Invalid(
+            f"“{label}” is {len(value)} characters long; please keep it to {limit} or fewer."
+        )
+    return value
+
+
+def _clean_content(*, reason, meaning, not_meaning, reassurance, rain_check):
+    if reason not in Reason.values:
+        raise Invalid("Please choose one of the reasons in the list.")
+    raw = {
+        "meaning": meaning,
+        "not_meaning": not_meaning,
+        "reassurance": reassurance,
+        "rain_check": rain_check,
+    }
+    content = {"reason": reason}
+    for name, (label, limit, required) in LIMITS.items():
+        content[name] = _text(raw[name], label, limit, required=required)
+    return content
+
+
+def _check_own_version(current, expected, *, what):
+    """``check_version`` with words for the only person who can edit: the
+    other save came from their own other tab or device."""
+    try:
+        check_version(current, expected, what=what)
+    except Conflict:
+        raise Conflict(
+            f"You saved {what} from another tab or device while editing here. "
+            "Both texts are below: keep what you want, then save again."
+        ) from None
+
+
+def _save_revision(statement, now):
+    StatementRevision.objects.create(
+        statement=statement, version=statement.version, saved_at=now, **statement.content()
+    )
+
+
+@transaction.atomic
+def add_statement(*, author, reason, meaning, not_meaning, reassurance, rain_check=""):
+    """Write a new statement, shared in the author's current couple."""
+    space = get_space_for_member(author)
+    content = _clean_content(
+        reason=reason,
+        meaning=meaning,
+        not_meaning=not_meaning,
+        reassurance=reassurance,
+        rain_check=rain_check,
+    )
+    now = timezone.now()
+    statement = Statement.objects.create(
+        author=author, couple=space.couple, created_at=now, updated_at=now, **content
+    )
+    _save_revision(statement, now)
+    return statement
+
+
+@transaction.atomic
+def edit_statement(
+    *, author, statement_id, version, reason, meaning, not_meaning, reassurance, rain_check=""
+):
+    """Save new words for a statement, keeping the previous version in history.
+
+    The row is locked (``SELECT ... FOR UPDATE``) before the version check, so
+    two concurrent saves from the same stale version cannot both pass: the
+    second waits, then sees the new version and gets a ``Conflict``.
+    """
+    statement = get_own_statement(author, statement_id, lock=True)
+    if statement.is_retired:
+        raise Invalid("This statement is retired; write a new one instead.")
+    _check_own_version(statement.version, version, what="this statement")
+    content = _clean_content(
+        reason=reason,
+        meaning=meaning,
+        not_meaning=not_meaning,
+        reassurance=reassurance,
+        rain_check=rain_check,
+    )
+    if content == statement.content():
+        return statement  # nothing changed: no new version, "heard" still holds
+    now = timezone.now()
+    for name, value in content.items():
+        setattr(statement, name, value)
+    statement.version += 1
+    statement.updated_at = now
+    statement.save(update_fields=[*content, "version", "updated_at"])
+    _save_revision(statement, now)
+    return statement
+
+
+@transaction.atomic
+def retire_statement(*, author, statement_id):
+    """Withdraw a statement at once: the partner no longer sees it; the author
+    keeps it (and its history) among their retired statements."""
+    statement = get_own_statement(author, statement_id, lock=True)
+    if not statement.is_retired:
+        statement.retired_at = timezone.now()
+        statement.save(update_fields=["retired_at"])
+    return statement
+
+
+@transaction.atomic
+def mark_heard(*, user, statement_id):
+    """The partner acknowledges the words as they are now (this version)."""
+    statement = get_partner_statement(user, statement_id, lock=True)
+    if statement.heard_version != statement.version:
+        statement.heard_version = statement.version
+        statement.save(update_fields=["heard_version"])
+    return statement
+
+
+@transaction.atomic
+def ask_question(*, asker, statement_id, text):
+    statement = get_partner_statement(asker, statement_id)
+    text = _text(text, "Your question", QUESTION_MAX, required=True)
+    return StatementQuestion.objects.create(statement=statement, asker=asker, text=text)
+
+
+@transaction.atomic
+def answer_question(*, author, question_id, version, answer):
+    """Answer (or re-word the answer to) a question about one's own statement."""
+    question = get_question_for_author(author, question_id, lock=True)
+    _check_own_version(question.version, version, what="this answer")
+    answer = _text(answer, "Your answer", ANSWER_MAX, required=True)
+    if answer != question.answer:
+        question.answer = answer
+        question.answered_at = timezone.now()
+        question.version += 1
+        question.save(update_fields=["answer", "answered_at", "version"])
+    return question

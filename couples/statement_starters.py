@@ -1,0 +1,84 @@
+"""Starter phrasings for "what my no means", one set per reason.
+
+Offered to a person writing a statement as something to start from: they are
+shown beside the form, never filled in for them. The words that are saved are
+always the author's own.
+"""
+
+from .models import Reason
+
+STARTERS = {
+    Reason.TIRED: {
+        "meaning": "When I say no late in the day, it usually means my body is done. "
+        "I have nothing left, and I would rather rest than be half there with you.",
+        "not_meaning": "It does not mean I don't want you, or that I want you less than before.",
+        "reassurance": "I love how you reach for me. I still want to be the one you reach for.",
+        "rain_check": "Ask me on a slow morning, or on a day I've had some rest.",
+    },
+    Reason.STRESSED: {
+        "meaning": "When my head is full of work or worries, I can't arrive in my body. "
+        "My no is about the noise in me, not about you.",
+        "not_meaning": "It does not mean you did something wrong, "
+        "or that I'm pulling away from us.",
+        "reassurance": "You are the person I feel safest with, even when I'm wound up.",
+        "rain_check": "Helping me put the day down first (a walk, a talk) makes a yes likelier.",
+    },
+    Reason.DISTRACTED: {
+        "meaning": "Sometimes my attention is somewhere else and I can't switch over quickly.",
+        "not_meaning": "It does not mean I find you less attractive, "
+        "or that you don't matter to me.",
+        "reassurance": "When I'm fully with you, there is nowhere I'd rather be.",
+        "rain_check": "Give me a little warning, or ask again once I've finished what I'm doing.",
+    },
+    Reason.NOT_PRIVATE: {
+        "meaning": "When I don't feel we're truly alone (kids awake, thin walls, guests), "
+        "I can't relax enough to want it.",
+        "not_meaning": "It does not mean I don't desire you; it means I need to feel unobserved.",
+        "reassurance": "I want a space that is only ours, as much as you do.",
+        "rain_check": "A locked door, a night away or an empty house changes a lot for me.",
+    },
+    Reason.UNWELL: {
+        "meaning": "When I'm unwell or in pain, my no is about my body needing care.",
+        "not_meaning": "It does not mean I'm avoiding you or using it as an excuse.",
+        "reassurance": "Being held by you is one of the things that helps me feel better.",
+        "rain_check": "Ask me how I'm feeling; on a better day I'll tell you if I'm up for it.",
+    },
+    Reason.BODY_IMAGE: {
+        "meaning": "Some days I feel bad in my own skin, and being seen is hard then.",
+        "not_meaning": "It does not mean anything about how I see you. "
+        "It's about how I see myself.",
+        "reassurance": "I love that you want me. I'm working on believing what you see.",
+        "rain_check": "Softer light, going slowly, or hearing what you like about me helps.",
+    },
+    Reason.DIFFERENT_ACTIVITY: {
+        "meaning": "My no is often to that one thing, not to being close to you.",
+        "not_meaning": "It does not mean I don't want intimacy with you at all.",
+        "reassurance": "I love being close to you, and I want us to find ways that suit us both.",
+        "rain_check": "Ask me what I'd like instead; often there's a yes to something else.",
+    },
+    Reason.APPROACH: {
+        "meaning": "Sometimes it's the way the question arrives (out of nowhere, or mid-task) "
+        "that makes me say no.",
+        "not_meaning": "It does not mean you are unwanted; it means I need a different way in.",
+        "reassurance": "I want you to keep asking. I want to help you know what works for me.",
+        "rain_check": "Starting with touch, or asking earlier in the evening, works better for me.",
+    },
+    Reason.CLOSENESS_FIRST: {
+        "meaning": "I often need to feel connected before I can feel desire; "
+        "if we've been apart or tense, my no is about that distance.",
+        "not_meaning": "It does not mean I'm punishing you or keeping score.",
+        "reassurance": "Feeling close to you is what opens me up, and I want that with you.",
+        "rain_check": "Time together first (talking, a meal, lying close) makes a yes likelier.",
+    },
+    Reason.OTHER: {
+        "meaning": "When I say no, it usually means …",
+        "not_meaning": "It does not mean …",
+        "reassurance": "What I love about you is …",
+        "rain_check": "What makes a yes likelier for me is …",
+    },
+}
+
+
+def starters():
+    """Starter phrasings in the order of the reasons list, for templates."""
+    return [{"reason": reason, "label": reason.label, **STARTERS[reason]} for reason in Reason]
