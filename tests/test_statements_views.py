@@ -28,20 +28,6 @@ def form_data(**overrides):
 
 
 @pytest.fixture
-def make_client(make_client):
-    """The shared client fetches its CSRF token from the login page, which a
-    signed-in person is redirected away from (no cookie set): prime it from a
-    page that carries a form instead (every signed-in page has the logout form)."""
-
-    def make(user=None):
-        client = make_client(user)
-        client.get(reverse("profile") if user is not None else "/accounts/login/")
-        return client
-
-    return make
-
-
-@pytest.fixture
 def statement(couple, alice):
     return write(alice)
 
