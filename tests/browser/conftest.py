@@ -5,7 +5,8 @@ How it runs
 - Every test under tests/browser/ is marked ``browser`` and
   ``django_db(transaction=True)`` automatically (you may also write the marks).
   ``scripts/test`` runs them in their own pytest process with ``-m browser``;
-  the other process (``-m "not browser"``) never starts Playwright.
+  the other process (``-m "not browser"``) never starts Playwright. (A plain
+  ``pytest`` run puts them last, after the asyncio tests.)
 - ``server`` (session): a real ``daphne`` process serving
   ``config.asgi:application`` (HTTP *and* websockets) on a free port, against
   the pytest test database, with settings from tests/browser/server_settings.py
@@ -73,6 +74,9 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.browser)
             if item.get_closest_marker("django_db") is None:
                 item.add_marker(pytest.mark.django_db(transaction=True))
+    # If someone runs plain pytest (both kinds in one process), browser tests go
+    # last: Playwright's event loop must not be running while asyncio tests run.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 @pytest.fixture(scope="session")

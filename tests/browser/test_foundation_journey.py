@@ -60,7 +60,7 @@ def test_two_people_sign_up_link_and_unlink_while_an_outsider_sees_nothing(
     page_for, people, sign_up, log_in, carol, django_user_model, screenshot
 ):
     alice = page_for("alice")
-    bob = page_for("bob")
+    bob = page_for("bob", viewport="phone")  # partners often do this on their phones
     carol_page = log_in(page_for("carol"), carol)
     expect_not_linked(carol_page)
 
@@ -81,6 +81,7 @@ def test_two_people_sign_up_link_and_unlink_while_an_outsider_sees_nothing(
     alice.reload()
     expect_linked_with(alice, "Bob")
     screenshot(alice, "dashboard-linked-desktop")
+    screenshot(bob, "dashboard-linked-phone")
 
     alice_user = django_user_model.objects.get(email="alice@example.com")
     bob_user = django_user_model.objects.get(email="bob@example.com")
