@@ -340,7 +340,9 @@ def log_in(page, user, *, server, path="/"):
 
 
 def log_in_through_form(page, *, email, password=PASSWORD):
-    page.goto("/accounts/login/")
+    """Log in with the real form; stays on a login page already open (keeps its ?next=)."""
+    if urllib.parse.urlsplit(page.url).path != "/accounts/login/":
+        page.goto("/accounts/login/")
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
     with page.expect_navigation():

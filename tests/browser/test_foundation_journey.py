@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from couples.access import current_space
+from tests.browser.harness import log_in_through_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -107,14 +108,17 @@ def test_two_people_sign_up_link_and_unlink_while_an_outsider_sees_nothing(
     people.assert_clean()
 
 
-def test_partner_joins_through_the_invite_link(page_for, log_in, alice, bob):
+def test_partner_joins_through_the_invite_link_after_logging_in(page_for, log_in, alice, bob):
     alice_page = log_in(page_for("alice"), alice)
     make_invite_code(alice_page)
     link = alice_page.locator("#invite-link").input_value()
     assert "/join/" in link
 
-    bob_page = log_in(page_for("bob"), bob)
-    bob_page.goto(link)
+    bob_page = page_for("bob")
+    bob_page.goto(link)  # signed out: the link leads through the login page and back
+    assert bob_page.url.split("?")[0].endswith("/accounts/login/")
+    log_in_through_form(bob_page, email=bob.email)
+    assert "/join/" in bob_page.url
     expect(bob_page.locator("#join-form input[name=code]")).not_to_have_value("")
     with bob_page.expect_navigation():
         bob_page.locator("#accept-invite").click()
