@@ -49,6 +49,9 @@ Writing a journey
   ("Failed to load resource: ... status of 422"): accept it for one person with
   ``people.watch("alice").allow(r"status of 422")``. CSP violations can never
   be allowed.
+- Websockets: ``people.watch("bob").frames`` lists every frame bob's browser
+  received (``received_text()`` joins them) — assert that private text never
+  travelled to the partner. Socket errors count as problems.
 - Waiting: use Playwright's ``expect(...)`` (auto-retrying) rather than sleeps.
   For htmx swaps, expect the new content; for plain form posts wrap the click
   in ``page.expect_navigation()``.

@@ -221,12 +221,14 @@ class ConsoleWatch:
     """Collects console errors, uncaught page errors and CSP violations of one
     browser context. ``allow(pattern)`` accepts matching console errors (e.g. a
     deliberate 422: Chromium logs "Failed to load resource: ... status of 422").
-    CSP violations and uncaught exceptions can never be allowed."""
+    CSP violations and uncaught exceptions can never be allowed. ``frames`` holds
+    every websocket frame the context received."""
 
     def __init__(self, label):
         self.label = label
         self.problems = []
         self.allowed = []
+        self.frames = []
 
     def attach(self, context):
         context.add_init_script(CSP_LISTENER)
@@ -237,6 +239,22 @@ class ConsoleWatch:
     def attach_page(self, page):
         page.on("console", self._on_console)
         page.on("pageerror", self._on_page_error)
+        page.on("websocket", self._on_websocket)
+
+    def _on_websocket(self, socket):
+        # Every frame this person's browser received, for privacy assertions
+        # ("bob's socket never carried alice's reflection").
+        socket.on("framereceived", lambda payload: self.frames.append((socket.url, payload)))
+        socket.on(
+            "socketerror",
+            lambda error: self.problems.append(f"[{self.label}] websocket error: {error}"),
+        )
+
+    def received_text(self):
+        """Everything received over websockets so far, as one string."""
+        return "\n".join(
+            p if isinstance(p, str) else p.decode("utf-8", "replace") for _url, p in self.frames
+        )
 
     def allow(self, pattern):
         self.allowed.append(re.compile(pattern))
