@@ -55,6 +55,10 @@ Writing a journey
 - Waiting: use Playwright's ``expect(...)`` (auto-retrying) rather than sleeps.
   For htmx swaps, expect the new content; for plain form posts wrap the click
   in ``page.expect_navigation()``.
+- Traps: ``page.reload()`` on a page that answered a POST resubmits the POST
+  (use ``page.goto(...)``). The server lives for the whole session: the
+  database is flushed per test, but its in-memory cache (allauth's rate limits)
+  is not, so keep sign-ups per run modest (allauth allows 20 a minute per address).
 """
 
 import functools
