@@ -3,6 +3,8 @@
 import logging
 import re
 
+from django.views.debug import SafeExceptionReporterFilter
+
 # Invite links carry their code in the path (/join/<code>/).
 _INVITE_PATH = re.compile(r"(/join/)[^/\s\"?]+", re.IGNORECASE)
 
@@ -17,4 +19,13 @@ class RedactSecretsFilter(logging.Filter):
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        return True
+
+
+class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
+    """Error reports (the technical 500 page, error emails) honour
+    ``sensitive_variables``/``sensitive_post_parameters`` even with DEBUG on:
+    a developer's page must not show anyone's private reflection either."""
+
+    def is_active(self, request):
         return True

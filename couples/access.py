@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from .models import Couple, Membership
+from .models import Couple, Membership, Reflection
 
 
 @dataclass(frozen=True)
@@ -56,3 +56,21 @@ def get_couple_for_member(user, couple_id=None):
 def is_member(user, couple_id):
     space = current_space(user)
     return space is not None and space.couple.pk == couple_id
+
+
+def get_own_reflection(user, reflection_id):
+    """A private reflection for its author only; 404 for everyone else, partner
+    included (a reflection is never couple-scoped)."""
+    if not user.is_authenticated:
+        raise Http404("No such reflection.")
+    reflection = Reflection.objects.filter(author=user, pk=reflection_id).first()
+    if reflection is None:
+        raise Http404("No such reflection.")
+    return reflection
+
+
+def own_reflections(user):
+    """The person's own reflections, newest first (nobody else's, ever)."""
+    if not user.is_authenticated:
+        return Reflection.objects.none()
+    return Reflection.objects.filter(author=user)
