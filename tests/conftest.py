@@ -48,6 +48,9 @@ class CsrfClient(Client):
     def csrf_token(self):
         if settings.CSRF_COOKIE_NAME not in self.cookies:
             self.get("/accounts/login/")
+        if settings.CSRF_COOKIE_NAME not in self.cookies:
+            # Signed in: the login page redirects; any page with a form sets it.
+            self.get("/")
         return self.cookies[settings.CSRF_COOKIE_NAME].value
 
     def post(self, path, data=None, *, csrf=True, htmx=False, **extra):

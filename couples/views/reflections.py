@@ -130,7 +130,8 @@ def reflection_edit(request, reflection_id):
         context["saved"] = saved
         data = request.POST.copy()
         data["version"] = saved.version
-        form = ReflectionForm(data, instance=saved)
+        # A separate instance: validating a ModelForm writes into its instance.
+        form = ReflectionForm(data, instance=get_own_reflection(request.user, reflection.pk))
         form.is_valid()
         form.add_error(None, "This reflection was changed on another device meanwhile.")
         context["form"] = form
