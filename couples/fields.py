@@ -128,3 +128,25 @@ class EncryptedTextField(models.TextField):
         # dump is not meant for loaddata (back up with pg_dump, which keeps tokens).
         value = self.value_from_object(obj)
         return None if value is None else encrypt_text(value)
+
+
+def check_field_encryption_keys(app_configs=None, **kwargs):
+    """System check: configured keys must be valid Fernet keys (checked at start-up
+    rather than at the first save of someone's journal)."""
+    from django.core.checks import Error
+
+    keys = list(getattr(settings, "FIELD_ENCRYPTION_KEYS", None) or [])
+    errors = []
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            errors.append(
+                Error(
+                    f"FIELD_ENCRYPTION_KEYS entry {position} is not a valid Fernet key.",
+                    hint="Generate one with: python -c 'from cryptography.fernet import "
+                    "Fernet; print(Fernet.generate_key().decode())'",
+                    id="couples.E001",
+                )
+            )
+    return errors

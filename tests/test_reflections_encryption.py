@@ -218,3 +218,15 @@ def test_production_settings_refuse_to_start_without_field_keys():
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
     )
     assert ok.returncode == 0, ok.stderr
+
+
+def test_system_check_reports_an_invalid_key_without_showing_it(settings):
+    from couples.fields import check_field_encryption_keys
+
+    settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY, "not-a-fernet-key"]
+    errors = check_field_encryption_keys()
+    assert [e.id for e in errors] == ["couples.E001"]
+    assert "entry 2" in errors[0].msg
+    assert "not-a-fernet-key" not in errors[0].msg
+    settings.FIELD_ENCRYPTION_KEYS = [NEW_KEY, OLD_KEY]
+    assert check_field_encryption_keys() == []
