@@ -121,7 +121,8 @@ def _render_confirm(request, form, *, action, status):
         "next": "",
         "hidden_fields": _hidden_fields(request.POST),
     }
-    response = render(request, TEMPLATE, context, status=status)
+    template = f"{TEMPLATE}#reauth" if request.htmx else TEMPLATE
+    response = render(request, template, context, status=status)
     if request.htmx:
         # Show the whole confirm page in place of the main content.
         response["HX-Retarget"] = "#main"

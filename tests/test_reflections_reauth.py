@@ -157,6 +157,9 @@ def test_htmx_write_after_idleness_shows_the_confirm_page_in_place(alice_client)
     )
     assert response.status_code == 200
     assert response["HX-Retarget"] == "#main"
+    html = response.content.decode()
+    assert html.lstrip().startswith('<article class="narrow" id="reauth">')
+    assert 'value="typed"' in html
     assert Reflection.objects.count() == 0
 
 
