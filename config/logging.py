@@ -3,6 +3,8 @@
 import logging
 import re
 
+from django.views.debug import SafeExceptionReporterFilter
+
 # Invite links carry their code in the path (/join/<code>/).
 _INVITE_PATH = re.compile(r"(/join/)[^/\s\"?]+", re.IGNORECASE)
 
@@ -18,3 +20,34 @@ class RedactSecretsFilter(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
+
+
+class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
+    """Error reports (the technical 500 page, error emails) for a signed-in
+    request show no frame variables and no POST values at all, even with DEBUG
+    on: every signed-in page here holds someone's intimate data (a private
+    reflection decrypted in a frame, a typed journal entry in the POST).
+
+    ``sensitive_variables`` alone is not enough: Django finds it by walking
+    ``f_back`` from each frame, and generator frames (queryset iteration, where
+    values are decrypted) have lost their ``f_back`` by the time the report is
+    built, so their locals would be shown.
+    """
+
+    def is_active(self, request):
+        return True
+
+    @staticmethod
+    def _signed_in(request):
+        user = getattr(request, "user", None)
+        return bool(user is not None and getattr(user, "is_authenticated", False))
+
+    def get_post_parameters(self, request):
+        if request is not None and self._signed_in(request):
+            return {name: self.cleansed_substitute for name in request.POST}
+        return super().get_post_parameters(request)
+
+    def get_traceback_frame_variables(self, request, tb_frame):
+        if request is not None and self._signed_in(request):
+            return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]
+        return super().get_traceback_frame_variables(request, tb_frame)

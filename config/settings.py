@@ -283,9 +283,24 @@ INVITE_LIFETIME_HOURS = 72
 INVITE_ATTEMPT_LIMIT = env_int("INVITE_ATTEMPT_LIMIT", 5)
 INVITE_ATTEMPT_WINDOW_MINUTES = env_int("INVITE_ATTEMPT_WINDOW_MINUTES", 15)
 
+# --- Private reflections ----------------------------------------------------------
+# Encryption at rest (couples/fields.py): comma-separated Fernet keys, newest first.
+# The first encrypts, all decrypt; rotate with `manage.py rotate_field_encryption`.
+# Separate from SECRET_KEY on purpose. In development, with none set, a key is
+# generated once into var/dev-field-encryption.key; production refuses to start.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+if PRODUCTION and not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "Set FIELD_ENCRYPTION_KEYS (comma-separated Fernet keys, newest first) in production."
+    )
+# Reading or writing reflections after this long without reflections activity asks
+# for the password again (accounts/reauth.py).
+REFLECTIONS_REAUTH_MINUTES = env_int("REFLECTIONS_REAUTH_MINUTES", 15)
+
 # --- Logging --------------------------------------------------------------------
 # No request bodies and no secrets in logs: the redaction filter drops invite
 # codes from request paths, and nothing logs form data.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.logging.PrivateExceptionReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

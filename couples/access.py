@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from .models import Couple, Membership, Statement, StatementQuestion
+from .models import Couple, Membership, Reflection, Statement, StatementQuestion
 
 
 @dataclass(frozen=True)
@@ -118,3 +118,21 @@ def get_question_for_author(user, question_id, *, lock=False):
     if question is None:
         raise Http404("No such question.")
     return question
+
+
+def get_own_reflection(user, reflection_id):
+    """A private reflection for its author only; 404 for everyone else, partner
+    included (a reflection is never couple-scoped)."""
+    if not user.is_authenticated:
+        raise Http404("No such reflection.")
+    reflection = Reflection.objects.filter(author=user, pk=reflection_id).first()
+    if reflection is None:
+        raise Http404("No such reflection.")
+    return reflection
+
+
+def own_reflections(user):
+    """The person's own reflections, newest first (nobody else's, ever)."""
+    if not user.is_authenticated:
+        return Reflection.objects.none()
+    return Reflection.objects.filter(author=user)

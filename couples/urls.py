@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, linking, statements
+from .views import dashboard, linking, reflections, statements
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -19,5 +19,23 @@ urlpatterns = [
         "statements/questions/<int:pk>/answer/",
         statements.question_answer,
         name="statement_answer",
+    ),
+    path("reflections/", reflections.journal, name="reflections"),
+    path("reflections/new/", reflections.reflection_create, name="reflection_create"),
+    path(
+        "reflections/<int:reflection_id>/", reflections.reflection_detail, name="reflection_detail"
+    ),
+    path(
+        "reflections/<int:reflection_id>/edit/", reflections.reflection_edit, name="reflection_edit"
+    ),
+    path(
+        "reflections/<int:reflection_id>/delete/",
+        reflections.reflection_delete,
+        name="reflection_delete",
+    ),
+    path(
+        "reflections/<int:reflection_id>/therapy/",
+        reflections.reflection_therapy,
+        name="reflection_therapy",
     ),
 ]

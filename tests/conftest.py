@@ -4,6 +4,9 @@ The suite runs only on PostgreSQL: the product's constraints (partial unique
 indexes, row locks) are what the tests prove, and SQLite would prove nothing.
 """
 
+import base64
+import hashlib
+
 import pytest
 from django.conf import settings
 from django.middleware.csrf import _get_new_csrf_string
@@ -11,10 +14,17 @@ from django.test import Client
 
 from tests.factories import UserFactory, link
 
+# Fernet key = url-safe base64 of 32 bytes; derived from a fixed phrase, tests only.
+TEST_FIELD_ENCRYPTION_KEY = base64.urlsafe_b64encode(
+    hashlib.sha256(b"common-ground tests only field key").digest()
+).decode()
+
 
 def pytest_configure(config):
     # argon2 costs ~0.8 s per hash; the hasher choice is not what these tests prove.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A fixed test-only key: tests never read or create the development key file.
+    settings.FIELD_ENCRYPTION_KEYS = [TEST_FIELD_ENCRYPTION_KEY]
 
 
 def pytest_sessionstart(session):

@@ -2,6 +2,7 @@
 relationship; every piece of content belongs to its author (see linking.py)."""
 
 from .linking import Couple, Invite, InviteAttempt, Membership
+from .reflections import Reflection
 from .statements import Reason, Statement, StatementQuestion, StatementRevision
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "InviteAttempt",
     "Membership",
     "Reason",
+    "Reflection",
     "Statement",
     "StatementQuestion",
     "StatementRevision",

@@ -3,4 +3,4 @@
 from . import sections  # noqa: F401  isort: skip
 from . import dashboard, linking  # noqa: F401
 
-from . import statements  # noqa: F401  isort: skip
+from . import reflections, statements  # noqa: F401  isort: skip

@@ -1,6 +1,7 @@
 """The dashboard page: one view that asks each section for its context."""
 
 from django.shortcuts import render
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET
 
 from .. import parts
@@ -22,6 +23,9 @@ def dashboard_context(request, space, **extra):
     return context
 
 
+# The page holds the owner's reflections part: keep every frame's variables out
+# of error reports.
+@sensitive_variables()
 @require_GET
 @login_required
 def dashboard(request):
