@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from .models import Couple, Membership
+from .models import Couple, Membership, TimingGrid
 
 
 @dataclass(frozen=True)
@@ -56,3 +56,18 @@ def get_couple_for_member(user, couple_id=None):
 def is_member(user, couple_id):
     space = current_space(user)
     return space is not None and space.couple.pk == couple_id
+
+
+def visible_timing_grids(space):
+    """The timing grids this person may see: their own and their partner's, both
+    as shared in the *current* couple. One query, whatever the grids hold.
+
+    Returns ``(mine, partner's)``; either is ``None`` when not filled yet.
+    """
+    grids = {
+        grid.author_id: grid
+        for grid in TimingGrid.objects.filter(
+            couple=space.couple, author_id__in=[space.me.pk, space.partner.pk]
+        )
+    }
+    return grids.get(space.me.pk), grids.get(space.partner.pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, linking
+from .views import dashboard, linking, timing
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -9,4 +9,5 @@ urlpatterns = [
     path("join/", linking.join, name="join"),
     path("join/<str:code>/", linking.join, name="join_link"),
     path("unlink/", linking.unlink, name="unlink"),
+    path("timing/", timing.timing_edit, name="timing_edit"),
 ]

@@ -2,5 +2,6 @@
 relationship; every piece of content belongs to its author (see linking.py)."""
 
 from .linking import Couple, Invite, InviteAttempt, Membership
+from .timing import TimingGrid
 
-__all__ = ["Couple", "Invite", "InviteAttempt", "Membership"]
+__all__ = ["Couple", "Invite", "InviteAttempt", "Membership", "TimingGrid"]
