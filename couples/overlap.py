@@ -39,6 +39,13 @@ LEVELS = {
     NOT_SAID: "Not said",
 }
 EMPTY_GRID = NOT_SAID * CELLS
+# For narrow tables; the soft hyphen lets "Sometimes" wrap on a phone.
+LEVEL_SHORT = {
+    USUALLY: "Usually",
+    SOMETIMES: "Some\u00adtimes",
+    RARELY: "Rarely",
+    NOT_SAID: "\u2013",
+}
 
 # Overlap of two cells, strongest first. Labels speak of the pair ("both", "a
 # good time"), never of one person.
@@ -95,22 +102,27 @@ class Cell:
     cy: int = 0
 
     @property
+    def short(self):
+        return LEVEL_SHORT.get(self.key, self.label)
+
+    @property
     def glyph(self):
         return OVERLAP_GLYPHS.get(self.key, "")
 
 
 def grid_rows(cells):
-    """One person's grid as rows of ``Cell`` (a day each), for tables."""
+    """One person's grid as ``(day, short day, [Cell])`` rows, for tables."""
     cells = cells or EMPTY_GRID
     return [
         (
             day_label,
+            day_short,
             [
                 Cell(day_label, part_label, cells[index(d, p)], LEVELS[cells[index(d, p)]])
                 for p, (_k, part_label, _s) in enumerate(PARTS)
             ],
         )
-        for d, (_key, day_label, _short) in enumerate(DAYS)
+        for d, (_key, day_label, day_short) in enumerate(DAYS)
     ]
 
 

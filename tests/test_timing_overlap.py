@@ -85,8 +85,8 @@ def test_cell_layout_is_day_by_day_monday_first():
     cells[overlap.index(6, 4)] = USUALLY  # Sunday, late night
     rows = overlap.grid_rows("".join(cells))
     assert rows[6][0] == "Sunday"
-    assert rows[6][1][4].part == "Late night" and rows[6][1][4].key == USUALLY
-    assert sum(cell.key == USUALLY for _day, row in rows for cell in row) == 1
+    assert rows[6][2][4].part == "Late night" and rows[6][2][4].key == USUALLY
+    assert sum(cell.key == USUALLY for _day, _short, row in rows for cell in row) == 1
 
 
 @pytest.mark.parametrize("bad", ["", "u" * 34, "u" * 36, "x" * CELLS, None, 35])

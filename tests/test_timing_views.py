@@ -279,3 +279,12 @@ def test_dashboard_query_count_does_not_grow_with_grid_content(alice, bob, alice
     save_timing(author=alice, cells="u" * CELLS, notes="x" * 500, expected_version=0)
     save_timing(author=bob, cells="s" * CELLS, notes="y" * 500, expected_version=0)
     assert _dashboard_queries(alice_client) == empty
+
+
+def test_notes_are_escaped_for_the_partner(alice, bob_client, couple):
+    save_timing(
+        author=alice, cells=MORNINGS, notes='<script>alert("x")</script>', expected_version=0
+    )
+    section = timing_section(bob_client.get(DASHBOARD).content.decode())
+    assert "<script>" not in section
+    assert "&lt;script&gt;" in section
