@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from .models import Couple, Membership, Reflection, Statement, StatementQuestion
+from .models import Couple, Membership, Reflection, Statement, StatementQuestion, TimingGrid
 
 
 @dataclass(frozen=True)
@@ -136,3 +136,18 @@ def own_reflections(user):
     if not user.is_authenticated:
         return Reflection.objects.none()
     return Reflection.objects.filter(author=user)
+
+
+def visible_timing_grids(space):
+    """The timing grids this person may see: their own and their partner's, both
+    as shared in the *current* couple. One query, whatever the grids hold.
+
+    Returns ``(mine, partner's)``; either is ``None`` when not filled yet.
+    """
+    grids = {
+        grid.author_id: grid
+        for grid in TimingGrid.objects.filter(
+            couple=space.couple, author_id__in=[space.me.pk, space.partner.pk]
+        )
+    }
+    return grids.get(space.me.pk), grids.get(space.partner.pk)

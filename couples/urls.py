@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, linking, reflections, statements
+from .views import dashboard, linking, reflections, statements, timing
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -38,4 +38,5 @@ urlpatterns = [
         reflections.reflection_therapy,
         name="reflection_therapy",
     ),
+    path("timing/", timing.timing_edit, name="timing_edit"),
 ]

@@ -4,6 +4,7 @@ relationship; every piece of content belongs to its author (see linking.py)."""
 from .linking import Couple, Invite, InviteAttempt, Membership
 from .reflections import Reflection
 from .statements import Reason, Statement, StatementQuestion, StatementRevision
+from .timing import TimingGrid
 
 __all__ = [
     "Couple",
@@ -15,4 +16,5 @@ __all__ = [
     "Statement",
     "StatementQuestion",
     "StatementRevision",
+    "TimingGrid",
 ]

@@ -1,0 +1,65 @@
+from django import forms
+
+from ..models.timing import NOTES_MAX_LENGTH
+from ..overlap import DAYS, EMPTY_GRID, LEVELS, NOT_SAID, PARTS, index
+
+# "Not said" first: a fresh grid says nothing, and nothing is ever preselected as open.
+LEVEL_CHOICES = [(NOT_SAID, LEVELS[NOT_SAID])] + [
+    (key, label) for key, label in LEVELS.items() if key != NOT_SAID
+]
+BAD_CHOICE = "Choose usually open, sometimes, rarely or not said."
+
+
+def cell_name(day_key, part_key):
+    return f"{day_key}_{part_key}"
+
+
+class TimingGridForm(forms.Form):
+    """One select per cell (day by part of day), keyboard- and phone-friendly."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=NOTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=f"Anything the grid cannot say, e.g. “a morning person” or “never on "
+        f"work nights”. Up to {NOTES_MAX_LENGTH} characters.",
+        error_messages={
+            "max_length": "Notes can be at most %(limit_value)d characters "
+            "(now %(show_value)d). Shorten them and save again."
+        },
+    )
+
+    def __init__(self, *args, cells=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        cells = cells or EMPTY_GRID
+        for d, (day_key, day_label, _s) in enumerate(DAYS):
+            for p, (part_key, part_label, _ps) in enumerate(PARTS):
+                self.fields[cell_name(day_key, part_key)] = forms.ChoiceField(
+                    label=f"{day_label}, {part_label.lower()}",
+                    choices=LEVEL_CHOICES,
+                    initial=cells[index(d, p)],
+                    error_messages={"required": BAD_CHOICE, "invalid_choice": BAD_CHOICE},
+                )
+
+    def week(self):
+        """Day by day, for the template: ``[(day_label, [(part_label, bound_field)])]``."""
+        return [
+            (
+                day_label,
+                [
+                    (part_label, self[cell_name(day_key, part_key)])
+                    for part_key, part_label, _ in PARTS
+                ],
+            )
+            for day_key, day_label, _ in DAYS
+        ]
+
+    def cells(self):
+        """The 35-character grid from cleaned data (valid forms only)."""
+        return "".join(
+            self.cleaned_data[cell_name(day_key, part_key)]
+            for day_key, _dl, _ds in DAYS
+            for part_key, _pl, _ps in PARTS
+        )

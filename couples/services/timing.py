@@ -1,0 +1,59 @@
+"""Saving a person's week grid (desire-timing preferences) in their couple."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..access import current_space
+from ..models import Membership, TimingGrid
+from ..models.timing import NOTES_MAX_LENGTH
+from ..overlap import is_valid_grid
+from . import ServiceError, check_version
+
+
+class NotLinked(ServiceError):
+    status = 404
+
+
+class InvalidTiming(ServiceError):
+    status = 422
+
+
+def save_timing(*, author, cells, notes, expected_version):
+    """Save the author's grid and notes in their current couple.
+
+    ``expected_version`` is the version the form was rendered from (0 when the
+    author had no grid yet); a stale one raises ``Conflict`` and saves nothing.
+    Only ever writes the author's own grid: there is no way to name another's.
+    """
+    notes = (notes or "").strip()
+    if not is_valid_grid(cells):
+        raise InvalidTiming(
+            "Each part of the week can be usually open, sometimes, rarely or not said."
+        )
+    if len(notes) > NOTES_MAX_LENGTH:
+        raise InvalidTiming(
+            f"Notes can be at most {NOTES_MAX_LENGTH} characters (now {len(notes)})."
+        )
+    with transaction.atomic():
+        # Locking the author's current membership serialises this save with their
+        # other tabs (two first saves cannot both create) and with an unlink
+        # (which updates that row), so the couple cannot end under our feet.
+        membership = Membership.objects.current().select_for_update().filter(user=author).first()
+        space = current_space(author) if membership else None
+        if space is None:
+            raise NotLinked("Link with your partner first: the week grid is shared in a couple.")
+        grid = (
+            TimingGrid.objects.select_for_update()
+            .filter(couple=space.couple, author=author)
+            .first()
+        )
+        check_version(grid.version if grid else 0, expected_version, what="your week")
+        if grid is None:
+            grid = TimingGrid(author=author, couple=space.couple, version=0)
+        grid.cells = cells
+        grid.notes = notes
+        grid.version += 1
+        grid.updated_at = timezone.now()
+        grid.save()
+        # Live sync hooks in here (after commit): the "timing" part changed for the couple.
+    return grid
