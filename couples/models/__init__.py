@@ -2,5 +2,13 @@
 relationship; every piece of content belongs to its author (see linking.py)."""
 
 from .linking import Couple, Invite, InviteAttempt, Membership
+from .therapy import AgendaTopic, TherapySession
 
-__all__ = ["Couple", "Invite", "InviteAttempt", "Membership"]
+__all__ = [
+    "AgendaTopic",
+    "Couple",
+    "Invite",
+    "InviteAttempt",
+    "Membership",
+    "TherapySession",
+]
