@@ -10,7 +10,19 @@ def _too_long(limit):
     return f"Please keep this to {limit} characters (it has %(show_value)d)."
 
 
-class SessionForm(forms.Form):
+class _AreaIds:
+    """Field ids unique on the dashboard, where several areas' forms meet
+    (labels must point at the right input); field names stay plain."""
+
+    id_prefix = "therapy"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class SessionForm(_AreaIds, forms.Form):
+    id_prefix = "session"
     planned_for = forms.DateField(
         label="Day of the session",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -36,10 +48,12 @@ class SessionForm(forms.Form):
 
 
 class SessionEditForm(SessionForm):
+    id_prefix = "session-edit"
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class TopicForm(forms.Form):
+class TopicForm(_AreaIds, forms.Form):
+    id_prefix = "topic"
     text = forms.CharField(
         label="A topic to talk about",
         max_length=TOPIC_TEXT_MAX,
