@@ -197,6 +197,8 @@ def test_partner_edits_the_session_and_a_stale_form_gets_409_with_both(
     )
     assert stale.status_code == 409
     assert b"Dr. Li" in stale.content and b"Dr. Kim" in stale.content
+    # The re-rendered form builds on the saved version, so saving again works.
+    assert b'name="version" value="2"' in stale.content
     session.refresh_from_db()
     assert (session.therapist_name, session.version) == ("Dr. Li", 2)
 
@@ -366,3 +368,18 @@ def test_dashboard_query_count_is_the_same_with_1_and_200_topics(alice_client, a
         response = alice_client.get("/")
     assert response.content.decode().count('<li id="topic-') == 200
     assert len(many) == len(one)
+
+
+def test_a_later_partner_sees_nothing_of_an_earlier_couples_agenda(
+    make_client, alice, bob, session, topic
+):
+    service.add_topic(user=bob, session_id=session.pk, text="Bob canary 44d0")
+    linking.unlink(user=alice)
+    dave = UserFactory(display_name="Dave")
+    link(alice, dave)
+    for person in (alice, dave):
+        client = make_client(person)
+        html = client.get("/").content.decode()
+        assert SECRET_TOPIC not in html and "Bob canary 44d0" not in html
+        assert "Dr. Reyes" not in html
+        assert client.get(reverse("therapy_session", args=[session.pk])).status_code == 404
