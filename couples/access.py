@@ -9,7 +9,16 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from .models import Couple, Membership, Reflection, Statement, StatementQuestion, TimingGrid
+from .models import (
+    AgendaTopic,
+    Couple,
+    Membership,
+    Reflection,
+    Statement,
+    StatementQuestion,
+    TherapySession,
+    TimingGrid,
+)
 
 
 @dataclass(frozen=True)
@@ -151,3 +160,26 @@ def visible_timing_grids(space):
         )
     }
     return grids.get(space.me.pk), grids.get(space.partner.pk)
+
+
+def get_therapy_session_for_member(user, session_id):
+    """A therapy session of the user's *current* couple; 404 for everyone else
+    (outsiders, and both former partners once the couple is dissolved)."""
+    space = get_space_for_member(user)
+    session = TherapySession.objects.filter(pk=session_id, couple=space.couple).first()
+    if session is None:
+        raise Http404("No such session.")
+    return space, session
+
+
+def get_agenda_topic_for_member(user, topic_id):
+    """An agenda topic of a session of the user's current couple; 404 otherwise."""
+    space = get_space_for_member(user)
+    topic = (
+        AgendaTopic.objects.filter(pk=topic_id, session__couple=space.couple)
+        .select_related("session")
+        .first()
+    )
+    if topic is None:
+        raise Http404("No such topic.")
+    return space, topic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, linking, reflections, statements, timing
+from .views import dashboard, linking, privacy, reflections, statements, therapy, timing
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -39,4 +39,18 @@ urlpatterns = [
         name="reflection_therapy",
     ),
     path("timing/", timing.timing_edit, name="timing_edit"),
+    path("privacy/", privacy.privacy, name="privacy"),
+    path("therapy/", therapy.session_create, name="therapy_session_create"),
+    path("therapy/<int:session_id>/", therapy.session_detail, name="therapy_session"),
+    path("therapy/<int:session_id>/edit/", therapy.session_update, name="therapy_session_update"),
+    path("therapy/<int:session_id>/topics/", therapy.topic_add, name="therapy_topic_add"),
+    path("therapy/topics/<int:topic_id>/move/", therapy.topic_move, name="therapy_topic_move"),
+    path(
+        "therapy/topics/<int:topic_id>/remove/", therapy.topic_remove, name="therapy_topic_remove"
+    ),
+    path(
+        "therapy/topics/<int:topic_id>/discussed/",
+        therapy.topic_discussed,
+        name="therapy_topic_discussed",
+    ),
 ]

@@ -4,9 +4,11 @@ relationship; every piece of content belongs to its author (see linking.py)."""
 from .linking import Couple, Invite, InviteAttempt, Membership
 from .reflections import Reflection
 from .statements import Reason, Statement, StatementQuestion, StatementRevision
+from .therapy import AgendaTopic, TherapySession
 from .timing import TimingGrid
 
 __all__ = [
+    "AgendaTopic",
     "Couple",
     "Invite",
     "InviteAttempt",
@@ -16,5 +18,6 @@ __all__ = [
     "Statement",
     "StatementQuestion",
     "StatementRevision",
+    "TherapySession",
     "TimingGrid",
 ]

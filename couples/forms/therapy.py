@@ -1,0 +1,83 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from ..models.therapy import THERAPIST_NAME_MAX, TOPIC_NOTE_MAX, TOPIC_TEXT_MAX
+
+
+def _too_long(limit):
+    return f"Please keep this to {limit} characters (it has %(show_value)d)."
+
+
+class _AreaIds:
+    """Field ids unique on the dashboard, where several areas' forms meet
+    (labels must point at the right input); field names stay plain."""
+
+    id_prefix = "therapy"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class SessionForm(_AreaIds, forms.Form):
+    id_prefix = "session"
+    planned_for = forms.DateField(
+        label="Day of the session",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Please choose the day of the session.",
+            "invalid": "Please give the day as a date, like 2026-12-03.",
+        },
+    )
+    therapist_name = forms.CharField(
+        label="Therapist (optional)",
+        required=False,
+        max_length=THERAPIST_NAME_MAX,
+        error_messages={"max_length": _too_long(THERAPIST_NAME_MAX)},
+    )
+
+    def clean_planned_for(self):
+        day = self.cleaned_data["planned_for"]
+        today = timezone.localdate()
+        # A typo guard, not a rule: sessions are planned weeks, not decades, ahead.
+        if not today - timedelta(days=366 * 5) <= day <= today + timedelta(days=366 * 2):
+            raise forms.ValidationError("That day looks far off. Please check the date.")
+        return day
+
+
+class SessionEditForm(SessionForm):
+    id_prefix = "session-edit"
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TopicForm(_AreaIds, forms.Form):
+    id_prefix = "topic"
+    text = forms.CharField(
+        label="A topic to talk about",
+        max_length=TOPIC_TEXT_MAX,
+        help_text="A few words, e.g. “How we handle a no on work nights”.",
+        error_messages={
+            "required": "Please write the topic.",
+            "max_length": _too_long(TOPIC_TEXT_MAX),
+        },
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=TOPIC_NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Anything you want to remember to say. Your partner sees it too.",
+        error_messages={"max_length": _too_long(TOPIC_NOTE_MAX)},
+    )
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])
+
+
+class DiscussedForm(forms.Form):
+    discussed = forms.TypedChoiceField(
+        choices=[("1", "discussed"), ("0", "not yet")], coerce=lambda v: v == "1"
+    )
