@@ -19,6 +19,7 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args, activity, **kwargs):
         kwargs.setdefault("prefix", f"a{activity.pk}")
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.activity = activity
         self.fields["answer"].label = activity.name

@@ -88,11 +88,18 @@ def _with_shared_oob(request, space, html, status=200):
     return response
 
 
+def _render_mine(request, context, status=200):
+    """The answers page, or for an htmx request only the "my-answers" part."""
+    if request.htmx and not request.htmx.boosted:
+        return render_part(request, MINE, context, partial="my-answers", status=status)
+    return render_part(request, PAGE, context, partial="my-answers", status=status)
+
+
 @require_GET
 @login_required
 def my_answers(request):
     space = get_space_for_member(request.user)
-    return render_part(request, PAGE, _page_context(space, request), partial="my-answers")
+    return _render_mine(request, _page_context(space, request))
 
 
 @require_POST
@@ -119,7 +126,7 @@ def answer(request, activity_id):
         status = 422
     if not request.htmx:
         context = _page_context(space, request, bound=form)
-        return render_part(request, PAGE, context, partial="my-answers", status=status)
+        return _render_mine(request, context, status)
     # Built from my own answer only: the same bytes whatever the partner answered.
     row = _row(activity, saved) if form is None else _row(activity, "", form)
     html = render_to_string(
@@ -173,4 +180,4 @@ def propose(request):
     else:
         status = 422
     context = _page_context(space, request, propose_form=form, note=note)
-    return render_part(request, PAGE, context, partial="my-answers", status=status)
+    return _render_mine(request, context, status)
