@@ -262,3 +262,11 @@ def test_after_unlink_nothing_of_the_other_is_visible(alice_client, bob_client, 
         dashboard = client.get(reverse("dashboard")).content
         assert b"Canary-unlink-91b2" not in dashboard
         assert f'id="agreed-{activity.pk}"'.encode() not in dashboard
+
+
+def test_a_request_without_the_answer_field_erases_nothing(alice_client, couple, alice):
+    activity = hug()
+    service.answer_activity(user=alice, activity_id=activity.pk, answer="yes")
+    r = alice_client.post(answer_url(activity), {}, htmx=True)
+    assert r.status_code == 422
+    assert my_answer(alice, activity) == "yes"

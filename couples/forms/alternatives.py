@@ -24,6 +24,13 @@ class AnswerForm(forms.Form):
         self.activity = activity
         self.fields["answer"].label = activity.name
 
+    def clean_answer(self):
+        # "Not answered" must be chosen, not implied by a missing field: a
+        # truncated request should never erase anyone's answer.
+        if self.is_bound and self.add_prefix("answer") not in self.data:
+            raise forms.ValidationError("Please choose yes, maybe, no or not answered.")
+        return self.cleaned_data["answer"]
+
 
 class ProposeForm(forms.Form):
     name = forms.CharField(
