@@ -237,3 +237,31 @@ def test_same_number_of_queries_with_1_and_200_activities(url, alice_client, cou
     with_200 = queries()
     assert with_one == with_200
     assert b"Idea 199" in alice_client.get(url).content
+
+
+def test_my_answers_part_only_ever_goes_to_its_owner(rf, couple, alice, bob):
+    from django.contrib import admin
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from couples import parts
+    from couples.access import current_space
+
+    assert parts.get_part("my-answers").scope == "user"
+    assert parts.get_part("alternatives").scope == "couple"
+    assert AlternativeAnswer not in admin.site._registry  # private answers: never in admin
+    massage = catalogue("massage")
+    set_answer(alice, massage, "maybe")
+
+    def render(user, name):
+        request = rf.get("/")
+        request.user, request.session = user, SessionStore()
+        return parts.render_part_html(name, request, current_space(user))
+
+    maybe_checked = f'value="maybe" id="id_a{massage.pk}-answer_1" checked'
+    assert maybe_checked in render(alice, "my-answers")
+    bobs = render(bob, "my-answers")
+    assert "checked" in bobs and maybe_checked not in bobs
+    # Pushed to bob, the shared part is identical whatever alice answered.
+    shared_before = CSRF.sub(b"", render(bob, "alternatives").encode())
+    set_answer(alice, massage, "no")
+    assert CSRF.sub(b"", render(bob, "alternatives").encode()) == shared_before

@@ -200,6 +200,20 @@ def test_withdraw_removes_it_for_both_and_names_nobody(
     assert "withdr" not in alice_page.lower()
 
 
+def test_withdraw_on_the_answers_page_also_updates_my_row(bob_client, couple, alice, bob):
+    activity = hug()
+    for user in (alice, bob):
+        service.answer_activity(user=user, activity_id=activity.pk, answer="yes")
+    r = bob_client.post(
+        withdraw_url(activity), htmx=True, HTTP_HX_CURRENT_URL=f"http://testserver{PAGE}"
+    )
+    html = r.content.decode()
+    assert f'<li id="answer-{activity.pk}" class="answer-row" hx-swap-oob="true"' in html
+    assert f'value="" id="id_a{activity.pk}-answer_3" checked' in html
+    on_dashboard = bob_client.post(withdraw_url(activity), htmx=True)
+    assert b"answer-row" not in on_dashboard.content
+
+
 def test_withdraw_without_javascript_redirects_to_dashboard(bob_client, couple, alice, bob):
     activity = hug()
     for user in (alice, bob):

@@ -145,9 +145,10 @@ def withdraw(request, activity_id):
     if request.htmx:
         context = {"space": space, **shared_context(request, space)}
         html = render_to_string(f"{SHARED}#alternatives", context, request=request)
-        # My own row, if my answers are open on this screen, now says "not answered".
-        row = {"row": _row(activity, service.NOT_ANSWERED), "oob": True}
-        html += render_to_string(f"{MINE}#answer-row", row, request=request)
+        if request.htmx.current_url_abs_path == reverse("alternatives"):
+            # My own row on this screen now says "not answered".
+            row = {"row": _row(activity, service.NOT_ANSWERED), "oob": True}
+            html += render_to_string(f"{MINE}#answer-row", row, request=request)
         response = HttpResponse(html)
         patch_vary_headers(response, ["HX-Request"])
         return response
