@@ -152,3 +152,11 @@ def test_after_unlink_nothing_agreed_carries_to_a_new_partner(couple, alice, bob
         service.answer_activity(user=erin, activity_id=idea.pk, answer="yes")
     # What alice wrote stays hers.
     assert AlternativeActivity.objects.filter(pk=idea.pk, author=alice).exists()
+
+
+def test_a_stale_take_back_never_erases_a_later_no_or_maybe(couple, alice, bob):
+    hug = catalogue()
+    service.answer_activity(user=bob, activity_id=hug.pk, answer="no")
+    result = service.withdraw_yes(user=bob, activity_id=hug.pk)
+    assert (result.answer, result.agreed_changed) == ("no", False)
+    assert AlternativeAnswer.objects.get(user=bob).answer == "no"

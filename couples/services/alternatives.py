@@ -57,9 +57,11 @@ def _lock_couple(space):
 
 
 @transaction.atomic
-def answer_activity(*, user, activity_id, answer):
+def answer_activity(*, user, activity_id, answer, only_if_now=None):
     """Set (or clear, with ``""``) the user's private answer to one activity.
 
+    With ``only_if_now``, the answer changes only if it currently is that value
+    (a stale "take back my yes" never erases a later no or maybe).
     Unknown activities and other couples' proposals raise ``Http404``.
     """
     if answer not in ANSWERS:
@@ -74,6 +76,8 @@ def answer_activity(*, user, activity_id, answer):
     }
     mine_before = answers.get(user.pk, NOT_ANSWERED)
     partner_yes = answers.get(space.partner.pk) == AlternativeAnswer.YES
+    if only_if_now is not None and mine_before != only_if_now:
+        answer = mine_before
     if answer == NOT_ANSWERED:
         AlternativeAnswer.objects.filter(user=user, couple=couple, activity=activity).delete()
     else:
@@ -95,7 +99,12 @@ def withdraw_yes(*, user, activity_id):
 
     Neutral by design: nothing records or shows who withdrew.
     """
-    return answer_activity(user=user, activity_id=activity_id, answer=NOT_ANSWERED)
+    return answer_activity(
+        user=user,
+        activity_id=activity_id,
+        answer=NOT_ANSWERED,
+        only_if_now=AlternativeAnswer.YES,
+    )
 
 
 def propose_activity(*, author, name):

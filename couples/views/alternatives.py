@@ -141,13 +141,13 @@ def withdraw(request, activity_id):
     """Take back my yes from the shared list, at once. Neutral: no message names
     anyone, and the response is the shared list as it now is."""
     space, activity = get_alternative_for_member(request.user, activity_id)
-    service.withdraw_yes(user=request.user, activity_id=activity.pk)
+    result = service.withdraw_yes(user=request.user, activity_id=activity.pk)
     if request.htmx:
         context = {"space": space, **shared_context(request, space)}
         html = render_to_string(f"{SHARED}#alternatives", context, request=request)
         if request.htmx.current_url_abs_path == reverse("alternatives"):
-            # My own row on this screen now says "not answered".
-            row = {"row": _row(activity, service.NOT_ANSWERED), "oob": True}
+            # My own row on this screen shows my answer as it now is.
+            row = {"row": _row(activity, result.answer), "oob": True}
             html += render_to_string(f"{MINE}#answer-row", row, request=request)
         response = HttpResponse(html)
         patch_vary_headers(response, ["HX-Request"])
