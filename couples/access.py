@@ -183,3 +183,19 @@ def get_agenda_topic_for_member(user, topic_id):
     if topic is None:
         raise Http404("No such topic.")
     return space, topic
+
+
+def get_alternative_for_member(user, activity_id):
+    """An activity the user's current couple can see, with the space; 404 otherwise.
+
+    Catalogue activities are visible to every linked person; a proposal only to
+    the couple it was proposed in. The 404 never says which case applied.
+    """
+    from .models import AlternativeActivity
+
+    space = get_space_for_member(user)
+    try:
+        activity = AlternativeActivity.objects.for_couple(space.couple).get(pk=activity_id)
+    except (AlternativeActivity.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such activity.") from None
+    return space, activity

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import dashboard, linking, privacy, reflections, statements, therapy, timing
+from .views import (
+    alternatives,
+    dashboard,
+    linking,
+    privacy,
+    reflections,
+    statements,
+    therapy,
+    timing,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -52,5 +61,13 @@ urlpatterns = [
         "therapy/topics/<int:topic_id>/discussed/",
         therapy.topic_discussed,
         name="therapy_topic_discussed",
+    ),
+    path("alternatives/", alternatives.my_answers, name="alternatives"),
+    path("alternatives/propose/", alternatives.propose, name="alternatives_propose"),
+    path("alternatives/<int:activity_id>/answer/", alternatives.answer, name="alternatives_answer"),
+    path(
+        "alternatives/<int:activity_id>/withdraw/",
+        alternatives.withdraw,
+        name="alternatives_withdraw",
     ),
 ]

@@ -1,6 +1,7 @@
 """Domain models, one module per area. The couple is only the sharing
 relationship; every piece of content belongs to its author (see linking.py)."""
 
+from .alternatives import AlternativeActivity, AlternativeAnswer
 from .linking import Couple, Invite, InviteAttempt, Membership
 from .reflections import Reflection
 from .statements import Reason, Statement, StatementQuestion, StatementRevision
@@ -9,6 +10,8 @@ from .timing import TimingGrid
 
 __all__ = [
     "AgendaTopic",
+    "AlternativeActivity",
+    "AlternativeAnswer",
     "Couple",
     "Invite",
     "InviteAttempt",

@@ -1,0 +1,160 @@
+"""Agreed alternative activities: private answers, a shared list of mutual yeses.
+
+Privacy rules (the product):
+- A partner's answer is never revealed; the only thing the other learns is a
+  *mutual* yes, because the activity then appears on the shared list.
+- Every write runs the same queries whatever the partner answered, and returns
+  the same thing to the caller, except ``agreed_changed``.
+- ``agreed_changed`` is the only event the partner may ever be told about (the
+  shared list changed). Live sync must push the shared "alternatives" part to
+  the couple ONLY when it is true, and the private "my-answers" part only to the
+  writer's own devices. Pushing on every answer would itself tell the partner
+  "they just answered something" (a timing side channel).
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..access import get_alternative_for_member, get_space_for_member
+from ..models import AlternativeActivity, AlternativeAnswer, Couple
+from ..models.alternatives import ACTIVITY_NAME_MAX_LENGTH, name_key
+from . import ServiceError
+
+NOT_ANSWERED = ""
+ANSWERS = {AlternativeAnswer.YES, AlternativeAnswer.MAYBE, AlternativeAnswer.NO, NOT_ANSWERED}
+
+
+class AlreadyListed(ServiceError):
+    """A proposal whose name is already on the couple's list (kindly refused)."""
+
+    status = 422
+
+    def __init__(self, activity):
+        super().__init__(
+            f"“{activity.name}” is already on your list, so there is nothing to add: "
+            "you can answer it there whenever you like."
+        )
+        self.activity = activity
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    activity: AlternativeActivity
+    answer: str  # "" when not answered
+    agreed_changed: bool  # the shared list changed: the only news for the partner
+
+
+def _lock_couple(space):
+    """Serialize answers within one couple, so two partners saying yes at the
+    same moment both see the activity become agreed (and the shared list is
+    pushed once), and a write never lands in a couple dissolved meanwhile."""
+    couple = Couple.objects.select_for_update().get(pk=space.couple.pk)
+    if couple.dissolved_at is not None:
+        raise ServiceError("You are no longer linked, so there is nothing to answer.")
+    return couple
+
+
+@transaction.atomic
+def answer_activity(*, user, activity_id, answer, only_if_now=None):
+    """Set (or clear, with ``""``) the user's private answer to one activity.
+
+    With ``only_if_now``, the answer changes only if it currently is that value
+    (a stale "take back my yes" never erases a later no or maybe).
+    Unknown activities and other couples' proposals raise ``Http404``.
+    """
+    if answer not in ANSWERS:
+        raise ServiceError("Please choose yes, maybe, no or not answered.")
+    space, activity = get_alternative_for_member(user, activity_id)
+    couple = _lock_couple(space)
+    answers = {
+        a.user_id: a.answer
+        for a in AlternativeAnswer.objects.filter(
+            couple=couple, activity=activity, user__in=[space.me, space.partner]
+        )
+    }
+    mine_before = answers.get(user.pk, NOT_ANSWERED)
+    partner_yes = answers.get(space.partner.pk) == AlternativeAnswer.YES
+    if only_if_now is not None and mine_before != only_if_now:
+        answer = mine_before
+    if answer == NOT_ANSWERED:
+        AlternativeAnswer.objects.filter(user=user, couple=couple, activity=activity).delete()
+    else:
+        AlternativeAnswer.objects.update_or_create(
+            user=user,
+            couple=couple,
+            activity=activity,
+            defaults={"answer": answer, "updated_at": timezone.now()},
+        )
+    was_yes = mine_before == AlternativeAnswer.YES
+    is_yes = answer == AlternativeAnswer.YES
+    return AnswerResult(
+        activity=activity, answer=answer, agreed_changed=partner_yes and was_yes != is_yes
+    )
+
+
+def withdraw_yes(*, user, activity_id):
+    """Take back one's yes at once: the answer goes back to "not answered".
+
+    Neutral by design: nothing records or shows who withdrew.
+    """
+    return answer_activity(
+        user=user,
+        activity_id=activity_id,
+        answer=NOT_ANSWERED,
+        only_if_now=AlternativeAnswer.YES,
+    )
+
+
+def propose_activity(*, author, name):
+    """Add an activity to the couple's list, for both partners to answer.
+
+    The proposer's own answer is NOT set: proposing is not consenting, and
+    absence of an answer is not a yes. The partner sees only a new activity to
+    answer, never who proposed it.
+    """
+    name = " ".join((name or "").split())
+    if not name:
+        raise ServiceError("Please give the activity a short name.")
+    if len(name) > ACTIVITY_NAME_MAX_LENGTH:
+        raise ServiceError(
+            f"Please keep the name to {ACTIVITY_NAME_MAX_LENGTH} characters (it has {len(name)})."
+        )
+    space = get_space_for_member(author)
+    key = name_key(name)
+    try:
+        with transaction.atomic():
+            couple = _lock_couple(space)
+            existing = AlternativeActivity.objects.for_couple(couple).filter(name_key=key).first()
+            if existing is not None:
+                raise AlreadyListed(existing)
+            return AlternativeActivity.objects.create(name=name, couple=couple, author=author)
+    except IntegrityError:  # pragma: no cover - the couple lock makes this a last resort
+        existing = AlternativeActivity.objects.for_couple(space.couple).get(name_key=key)
+        raise AlreadyListed(existing) from None
+
+
+# Reading (no writes): what one person may see.
+
+
+def my_answer_rows(space):
+    """Every activity of the couple with the viewer's OWN answer ("" if none).
+
+    One query. The partner's answers are never read here.
+    """
+    from django.db.models import OuterRef, Subquery
+
+    mine = AlternativeAnswer.objects.filter(
+        activity=OuterRef("pk"), couple=space.couple, user=space.me
+    ).values("answer")[:1]
+    return list(
+        AlternativeActivity.objects.for_couple(space.couple)
+        .annotate(my_answer=Subquery(mine))
+        .only("pk", "name", "position", "name_key")
+    )
+
+
+def agreed_activities(space):
+    """The shared list: activities both current partners said yes to. One query."""
+    return list(AlternativeActivity.objects.agreed_in(space).only("pk", "name"))
