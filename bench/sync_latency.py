@@ -1,0 +1,357 @@
+#!/usr/bin/env python
+"""Live-sync latency benchmark (issue 4, item 8). Run on demand, never in CI:
+
+    .venv/bin/python bench/sync_latency.py [--couples 500] [--rate 50] [--seconds 30]
+
+With N couples connected (2N sockets, one per partner, each a real websocket to
+daphne with a real session cookie) it makes a steady rate of saves — real HTTP
+POSTs of a new "what my no means" statement to gunicorn (WSGI), each carrying a
+unique token — and measures the time from the POST leaving the client to the
+partner's socket receiving the frame that contains the token (the partial
+rendered for the partner, through channels-redis and the consumer).
+Then the same number of sockets and the same rate through a bare Channels echo
+(client A -> consumer -> group_send over the same Redis -> consumer -> client B)
+as the yardstick. Reports p50/p95/p99/max and the p50 ratio, and writes the
+"Live sync" section of docs/benchmarks.md.
+
+Needs the local PostgreSQL and Redis (database `bench_sync_commonground` is
+recreated each run; Redis database 6).
+"""
+
+import sys
+from pathlib import Path
+
+# Keep this folder (it holds http.py) off the import path, as bench/http.py does.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import http.client  # noqa: E402
+import itertools  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+import signal  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import urllib.parse  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+
+import websockets  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+DB_NAME = "bench_sync_commonground"
+WEB_PORT, WS_PORT = 18200, 18201
+TOKEN = re.compile(r"bench-tok-(\d+)-x")
+
+
+def bench_env():
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DJANGO_ENV="production",
+        SECRET_KEY="bench-only-" + "x" * 60,
+        FIELD_ENCRYPTION_KEYS="bW9ja2tleW1vY2trZXltb2Nra2V5bW9ja2tleW1vY2s=",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
+        DATABASE_POOL_MAX="20",
+        REDIS_URL="redis://127.0.0.1:6379/6",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def psql(sql):
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qtAc", sql], check=True, capture_output=True
+    )
+
+
+def prepare(env, couples):
+    psql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    psql(f"CREATE DATABASE {DB_NAME}")
+    subprocess.run(["redis-cli", "-n", "6", "FLUSHDB"], check=True, capture_output=True)
+    subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    code = (
+        "import django, json; django.setup(); from bench.fixtures import many_couples; "
+        f"print(json.dumps(many_couples({couples})))"
+    )
+    out = subprocess.run(
+        [PY, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+    import json
+
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def start(cmd, env, name, logs):
+    log = open(logs / f"{name}.log", "w")  # noqa: SIM115
+    return subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def stop(procs):
+    for proc in procs:
+        os.killpg(proc.pid, signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def wait_port(port, seconds=90):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"port {port} did not come up")
+
+
+def summary(latencies_ms):
+    ordered = sorted(latencies_ms)
+
+    def pct(p):
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+    return {
+        "n": len(ordered),
+        "p50": statistics.median(ordered),
+        "p95": pct(95),
+        "p99": pct(99),
+        "max": ordered[-1],
+    }
+
+
+async def open_sockets(urls_and_cookies, origin):
+    """Open every socket, 50 at a time; returns them in the given order."""
+    sockets = [None] * len(urls_and_cookies)
+
+    async def one(index, url, cookie):
+        sockets[index] = await websockets.connect(
+            url,
+            additional_headers={"Cookie": cookie, "Origin": origin},
+            max_size=None,
+            open_timeout=120,
+            ping_interval=None,
+        )
+
+    items = list(enumerate(urls_and_cookies))
+    for start_at in range(0, len(items), 50):
+        await asyncio.gather(*(one(i, u, c) for i, (u, c) in items[start_at : start_at + 50]))
+    return sockets
+
+
+async def measure_saves(people, rate, seconds):
+    """Real HTTP POSTs of statements; latency until the partner's frame has the token."""
+    origin = f"http://127.0.0.1:{WS_PORT}"
+    ws_url = f"ws://127.0.0.1:{WS_PORT}/ws/space/"
+    sockets = await open_sockets(
+        [(ws_url, couple[who]["cookie"]) for couple in people for who in ("alice", "bob")], origin
+    )
+    pending = {}  # token -> t0
+    arrived = {}  # token -> latency ms
+    lock = threading.Lock()
+
+    async def listen(ws, is_partner):
+        async for frame in ws:
+            now = time.perf_counter()
+            if not is_partner or "bench-tok-" not in frame:
+                continue
+            for match in TOKEN.finditer(frame):
+                token = match.group(1)
+                with lock:
+                    t0 = pending.pop(token, None)
+                if t0 is not None:
+                    arrived[token] = (now - t0) * 1000
+
+    listeners = [
+        asyncio.create_task(listen(ws, is_partner=(i % 2 == 1))) for i, ws in enumerate(sockets)
+    ]
+    local = threading.local()
+
+    def post(couple, token):
+        conn = getattr(local, "conn", None)
+        if conn is None:
+            conn = local.conn = http.client.HTTPConnection("127.0.0.1", WEB_PORT, timeout=30)
+        alice = couple["alice"]
+        body = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": alice["csrf"],
+                "reason": "tired",
+                "meaning": f"I am worn out by the evening. bench-tok-{token}-x",
+                "not_meaning": "Not that I do not want you.",
+                "reassurance": "I love your laugh.",
+                "rain_check": "",
+            }
+        )
+        headers = {
+            "Cookie": alice["cookie"],
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Host": "127.0.0.1",
+        }
+        with lock:
+            pending[token] = time.perf_counter()
+        conn.request("POST", "/statements/new/", body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        if response.status not in (200, 302):
+            raise RuntimeError(f"save failed with {response.status}")
+
+    await asyncio.sleep(2)  # let hello frames and presence settle
+    loop = asyncio.get_running_loop()
+    started = time.perf_counter()
+    futures = []
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        for index in itertools.count():
+            due = started + index / rate
+            if due - started >= seconds:
+                break
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            couple = random.choice(people)
+            futures.append(loop.run_in_executor(pool, post, couple, str(index)))
+        await asyncio.gather(*futures)
+        deadline = time.perf_counter() + 10
+        while pending and time.perf_counter() < deadline:
+            await asyncio.sleep(0.05)
+    missing = len(pending)
+    for task in listeners:
+        task.cancel()
+    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    return list(arrived.values()), missing
+
+
+async def measure_echo(pairs, rate, seconds):
+    """The yardstick: A -> consumer -> group_send (same Redis) -> consumer -> B."""
+    origin = f"http://127.0.0.1:{WS_PORT}"
+    sockets = await open_sockets(
+        [
+            (f"ws://127.0.0.1:{WS_PORT}/ws/bench-echo/{pair}/", "")
+            for pair in range(pairs)
+            for _ in (0, 1)
+        ],
+        origin,
+    )
+    pending, arrived = {}, {}
+
+    async def listen(ws):
+        async for frame in ws:
+            now = time.perf_counter()
+            t0 = pending.pop(frame, None)
+            if t0 is not None:
+                arrived[frame] = (now - t0) * 1000
+
+    listeners = [asyncio.create_task(listen(ws)) for ws in sockets[1::2]]
+    await asyncio.sleep(1)
+    started = time.perf_counter()
+    for index in itertools.count():
+        due = started + index / rate
+        if due - started >= seconds:
+            break
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        pair = random.randrange(pairs)
+        token = f"echo-{index}"
+        pending[token] = time.perf_counter()
+        await sockets[2 * pair].send(token)
+    deadline = time.perf_counter() + 10
+    while pending and time.perf_counter() < deadline:
+        await asyncio.sleep(0.05)
+    missing = len(pending)
+    for task in listeners:
+        task.cancel()
+    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    return list(arrived.values()), missing
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--couples", type=int, default=500)
+    parser.add_argument("--rate", type=float, default=50.0, help="saves per second")
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    args = parser.parse_args()
+
+    env = bench_env()
+    print(f"preparing {args.couples} couples ...", flush=True)
+    people = prepare(env, args.couples)
+    logs = Path(tempfile.mkdtemp(prefix="cg-sync-"))
+    procs = [
+        start(
+            [PY, "-m", "gunicorn", "config.wsgi:application", "-c", "deploy/gunicorn.conf.py"],
+            dict(env, GUNICORN_BIND=f"127.0.0.1:{WEB_PORT}", WEB_CONCURRENCY="2"),
+            "gunicorn",
+            logs,
+        ),
+        start(
+            [PY, "-m", "daphne", "-b", "127.0.0.1", "-p", str(WS_PORT), "bench.asgi:application"],
+            env,
+            "daphne",
+            logs,
+        ),
+    ]
+    try:
+        wait_port(WEB_PORT)
+        wait_port(WS_PORT)
+        print(f"{2 * args.couples} sockets, {args.rate}/s saves for {args.seconds}s ...", flush=True)
+        saves, saves_missing = asyncio.run(measure_saves(people, args.rate, args.seconds))
+        print("bare echo, same sockets and rate ...", flush=True)
+        echo, echo_missing = asyncio.run(measure_echo(args.couples, args.rate, args.seconds))
+    finally:
+        stop(procs)
+    save_stats, echo_stats = summary(saves), summary(echo)
+    ratio = save_stats["p50"] / echo_stats["p50"]
+    rows = [
+        "| path | frames | p50 ms | p95 ms | p99 ms | max ms | lost |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, stats, lost in (
+        ("save (HTTP POST) -> partner's frame", save_stats, saves_missing),
+        ("bare Channels echo via Redis", echo_stats, echo_missing),
+    ):
+        rows.append(
+            f"| {label} | {stats['n']} | {stats['p50']:.1f} | {stats['p95']:.1f} | "
+            f"{stats['p99']:.1f} | {stats['max']:.1f} | {lost} |"
+        )
+    table = "\n".join(rows)
+    verdict = (
+        f"p50 ratio save/echo: **{ratio:.1f}x** (target <= 3x); "
+        f"p95 {save_stats['p95']:.1f} ms (target <= 30 ms)."
+    )
+    print(table)
+    print(verdict)
+    print(f"server logs: {logs}")
+    if not args.no_write:
+        from bench.http import write_section
+
+        write_section(
+            "Live sync",
+            f"Measured {time.strftime('%Y-%m-%d')} with `bench/sync_latency.py --couples "
+            f"{args.couples} --rate {args.rate:g} --seconds {args.seconds:g}`: "
+            f"{2 * args.couples} websockets on one daphne process, saves through gunicorn "
+            f"(2 workers), channels-redis, PostgreSQL 15, on this 2-core machine (client, "
+            f"servers, Redis and PostgreSQL all share the two cores).\n\n{table}\n\n{verdict}\n",
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
