@@ -1,6 +1,7 @@
 """Live sync over the full ASGI app (origin check, session auth, Redis layer)."""
 
 import asyncio
+import re
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -306,3 +307,20 @@ async def test_presence_mark_shows_partner_here_and_goes_when_they_leave(
     assert "hidden" in frame
     assert all("presence" not in f for f in await drain(carol_socket, 0.1))
     await close_quietly(bob_socket, carol_socket)
+
+
+async def test_forms_pushed_over_the_socket_carry_a_csrf_token_the_browser_can_use(
+    make_client, alice, bob, couple
+):
+    alice_client = await login(make_client, alice)
+    alice_socket = await open_socket(alice_client)
+    bob_client = await login(make_client, bob)
+    await sync_to_async(bob_client.post)("/unlink/", {"confirm": "on"})
+    frame = (await frames_until(alice_socket, 'id="linking"'))[-1]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', frame).group(1)
+
+    response = await sync_to_async(alice_client.post)("/invite/", {"csrfmiddlewaretoken": token})
+    assert response.status_code == 200 and 'id="invite-code"' in response.content.decode()
+    forged = await sync_to_async(alice_client.post)("/invite/", {"csrfmiddlewaretoken": "x" * 64})
+    assert forged.status_code == 403
+    await close_quietly(alice_socket)
