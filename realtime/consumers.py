@@ -50,17 +50,24 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_SIGNED_OUT)
             return
         self.user_id = user.pk
-        try:
-            await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
-            state = await self.load_state()
-            if state is None:
-                await self.end(CLOSE_SIGNED_OUT)
-                return
-            await self.follow(state)
-        except Exception as error:  # Redis down: the page retries later
-            logger.warning("live socket could not join its groups (%s)", type(error).__name__)
-            await self.end(CLOSE_TRY_AGAIN)
+        state = await self.load_state()
+        if state is None:
+            await self.end(CLOSE_SIGNED_OUT)
             return
+        # Twice: the first command after Redis came back may meet a pooled
+        # connection from before the outage.
+        for attempt in (1, 2):
+            try:
+                await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
+                await self.follow(state)
+                break
+            except Exception as error:  # Redis down: the page retries later
+                if attempt == 2:
+                    logger.warning(
+                        "live socket could not join its groups (%s)", type(error).__name__
+                    )
+                    await self.end(CLOSE_TRY_AGAIN)
+                    return
         await self.send(text_data=await database_sync_to_async(rendering.render_hello)(state))
         self.heartbeat = asyncio.create_task(self.beat())
 

@@ -2,6 +2,7 @@
 
 import asyncio
 import re
+from pathlib import Path
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -23,6 +24,7 @@ from tests.realtime_support import (
     open_socket,
 )
 
+TEST_TEMPLATES = Path(__file__).resolve().parent / "templates"
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
@@ -122,7 +124,7 @@ async def test_hello_frame_tells_a_fresh_socket_the_current_sequence(bob_client,
 def private_part(monkeypatch, settings):
     """A user-scoped part whose content names its owner (a canary)."""
     settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], "tests/templates"]}
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], TEST_TEMPLATES]}
     ]
     part = parts.Part(
         name="private-canary",

@@ -1,9 +1,12 @@
 """The refetch endpoint (/parts/<name>/) and the dashboard's live wiring."""
 
+from pathlib import Path
+
 import pytest
 
 from couples import parts
 
+TEST_TEMPLATES = Path(__file__).resolve().parent / "templates"
 pytestmark = pytest.mark.django_db
 
 
@@ -43,7 +46,7 @@ def test_private_part_refetch_shows_only_the_requesters_own(
     alice_client, bob_client, couple, monkeypatch, settings
 ):
     settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], "tests/templates"]}
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], TEST_TEMPLATES]}
     ]
     part = parts.Part(
         "private-canary",
