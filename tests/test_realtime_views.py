@@ -65,6 +65,7 @@ def test_dashboard_opens_one_socket_with_static_script_only(alice_client, couple
     assert "js/live.js" in html and "htmx-ext-ws-2.0.4.js" in html
     assert "<script>" not in html and " style=" not in html
     assert 'id="live-paused"' in html and 'id="partner-presence"' in html
+    assert 'data-parts-url="/parts/__part__/"' in html
 
 
 def test_not_linked_dashboard_also_listens_live(carol_client):

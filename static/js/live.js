@@ -8,7 +8,9 @@
  * - convergence: each push carries the couple's sequence number (#live-seq);
  *   a gap, a hello showing a newer number, or any reconnect refetches the
  *   dashboard's parts over HTTP (GET /parts/space/), where the truth is;
- * - a visible "live updates are paused" note while the socket is down.
+ * - a visible "live updates are paused" note while the socket is down;
+ * - a push never wipes what the person is typing: a part holding a form with
+ *   unsaved input keeps it; the part is refetched once nothing in it is unsaved.
  * CSP-safe: no eval, no inline script; saves stay ordinary HTTP POSTs.
  */
 (function () {
@@ -67,6 +69,51 @@
       return;
     }
     setTimeout(function () { wrapper.reconnect(); }, delay);
+  });
+
+  var held = {};  // part id -> a push arrived while the person was typing in it
+
+  function unsaved(element) {
+    var fields = element.querySelectorAll("input, textarea, select");
+    for (var i = 0; i < fields.length; i++) {
+      var field = fields[i];
+      if (field.type === "hidden" || field.type === "submit") { continue; }
+      if (field.type === "checkbox" || field.type === "radio") {
+        if (field.checked !== field.defaultChecked) { return true; }
+      } else if (field.tagName === "SELECT") {
+        for (var j = 0; j < field.options.length; j++) {
+          if (field.options[j].selected !== field.options[j].defaultSelected) { return true; }
+        }
+      } else if (field.value !== field.defaultValue) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.id && target.id !== "live-seq" && target.id !== "space" && unsaved(target)) {
+      event.detail.shouldSwap = false;
+      held[target.id] = true;
+    }
+  });
+
+  function releaseHeld() {
+    Object.keys(held).forEach(function (id) {
+      var target = document.getElementById(id);
+      if (target && unsaved(target)) { return; }
+      delete held[id];
+      if (target) {
+        htmx.ajax("GET", live.dataset.partsUrl.replace("__part__", id), { target: "#" + id, swap: "outerHTML" });
+      }
+    });
+  }
+
+  document.addEventListener("focusout", function () { setTimeout(releaseHeld, 0); });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    // The person's own save swapped the part in fresh: nothing is held any more.
+    if (event.detail.target && event.detail.target.id) { delete held[event.detail.target.id]; }
   });
 
   live.addEventListener("htmx:wsBeforeMessage", function () {
