@@ -127,7 +127,7 @@ def summary(latencies_ms):
     ordered = sorted(latencies_ms)
 
     def pct(p):
-        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
     return {
         "n": len(ordered),
@@ -311,7 +311,9 @@ def main():
     try:
         wait_port(WEB_PORT)
         wait_port(WS_PORT)
-        print(f"{2 * args.couples} sockets, {args.rate}/s saves for {args.seconds}s ...", flush=True)
+        print(
+            f"{2 * args.couples} sockets, {args.rate}/s saves for {args.seconds}s ...", flush=True
+        )
         saves, saves_missing = asyncio.run(measure_saves(people, args.rate, args.seconds))
         print("bare echo, same sockets and rate ...", flush=True)
         echo, echo_missing = asyncio.run(measure_echo(args.couples, args.rate, args.seconds))

@@ -13,6 +13,7 @@ from .views import (
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("parts/<slug:name>/", dashboard.part, name="part"),
     path("invite/", linking.invite_create, name="invite_create"),
     path("invite/revoke/", linking.invite_revoke, name="invite_revoke"),
     path("join/", linking.join, name="join"),

@@ -1,4 +1,7 @@
-"""Websocket routes. The dashboard consumer arrives with live sync; until
-then no websocket path exists, and any connection attempt is refused."""
+"""Websocket routes: one socket per open dashboard."""
 
-websocket_urlpatterns = []
+from django.urls import path
+
+from .consumers import SpaceConsumer
+
+websocket_urlpatterns = [path("ws/space/", SpaceConsumer.as_asgi())]

@@ -18,6 +18,9 @@ from django.utils import timezone
 class Couple(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     dissolved_at = models.DateTimeField(null=True, blank=True)
+    # Live sync: bumped in the same transaction as every shared change
+    # (realtime.broadcast), so a page can tell it missed a push and refetch.
+    seq = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["dissolved_at"])]

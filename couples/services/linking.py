@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from realtime import broadcast
+
 from ..models import Couple, Invite, InviteAttempt, Membership
 from . import ServiceError, Throttled
 
@@ -156,6 +158,8 @@ def _accept(*, user, code):
     Invite.objects.filter(creator=user, accepted_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=now
     )
+    # Both people's dashboards switch to linked (the inviter's open page too).
+    broadcast.space_switched(users=[invite.creator_id, user.pk])
     return couple
 
 
@@ -169,4 +173,7 @@ def unlink(*, user):
         couple = membership.couple
         Membership.objects.current().filter(couple=couple).update(left_at=now)
         Couple.objects.filter(pk=couple.pk).update(dissolved_at=now)
+        # Both dashboards switch to not linked; their sockets leave the couple group.
+        partners = Membership.objects.filter(couple=couple).values_list("user_id", flat=True)
+        broadcast.space_switched(users=list(partners))
     return couple

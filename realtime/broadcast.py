@@ -1,0 +1,127 @@
+"""What services call to have a change pushed to open dashboards.
+
+Every push is asked for inside the service's transaction and sent only after it
+commits (``transaction.on_commit``): a rolled-back save sends nothing, and the
+partner never reads a row that is not there yet. Events are small hints (which
+parts changed, the couple's sequence number); each receiving socket re-checks
+who its person is and renders the parts for them (realtime.consumers).
+
+    broadcast.part_changed(couple=space.couple, parts=["statements"])   # both partners
+    broadcast.own_part_changed(user=author, parts=["reflections"])      # own devices only
+
+A failed send (Redis down) is logged without content and never fails the save:
+the pages notice the gap (sequence number) or the reconnect and refetch.
+"""
+
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import connection, transaction
+
+from couples.models import Couple
+from couples.parts import PARTS
+
+from .groups import couple_group, user_group
+
+logger = logging.getLogger(__name__)
+
+# The whole dashboard body: linked or not linked (rendered by couples.views.dashboard).
+SPACE = "space"
+# Parts that exist outside the registry's sections but are shared with the partner.
+EXTRA_COUPLE_PARTS = {SPACE}
+
+
+class PartScopeError(ValueError):
+    """A part was asked to travel where it must never go (or does not exist)."""
+
+
+def _check_parts(parts, *, for_couple):
+    import couples.views  # noqa: F401  the areas' views register their parts
+
+    names = list(dict.fromkeys(parts))
+    if not names:
+        raise PartScopeError("Name at least one part.")
+    for name in names:
+        if name in EXTRA_COUPLE_PARTS:
+            continue
+        part = PARTS.get(name)
+        if part is None:
+            raise PartScopeError(f"Unknown dashboard part {name!r}.")
+        if for_couple and part.scope != "couple":
+            # A private part (reflections) must never reach the couple group.
+            raise PartScopeError(f"Part {name!r} is {part.scope}-scoped: never sent to a couple.")
+    return names
+
+
+def next_seq(couple_id):
+    """Bump and return the couple's sequence number, in the caller's transaction.
+
+    One ``UPDATE ... RETURNING``: the row lock it takes orders concurrent
+    changes, so two saves never share a number.
+    """
+    table = connection.ops.quote_name(Couple._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET seq = seq + 1 WHERE id = %s RETURNING seq", [couple_id])  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:
+        raise Couple.DoesNotExist(f"couple {couple_id}")
+    return row[0]
+
+
+def part_changed(*, couple, parts):
+    """Both partners' dashboards should show the new state of ``parts``.
+
+    Call inside the service's ``transaction.atomic`` block, after the write.
+    Only couple-scoped parts: a user-scoped part raises ``PartScopeError``.
+    """
+    names = _check_parts(parts, for_couple=True)
+    couple_id = getattr(couple, "pk", couple)
+    seq = next_seq(couple_id)
+    event = {"type": "space.changed", "parts": names, "seq": seq, "couple": couple_id}
+    transaction.on_commit(lambda: send_rollback_unsafe(couple_group(couple_id), event))
+    return seq
+
+
+def own_part_changed(*, user, parts):
+    """The person's own other devices should show the new state of ``parts``
+    (user-scoped parts such as private reflections go only this way)."""
+    names = _check_parts(parts, for_couple=False)
+    user_id = getattr(user, "pk", user)
+    event = {"type": "space.changed", "parts": names, "seq": None, "couple": None}
+    transaction.on_commit(lambda: send_rollback_unsafe(user_group(user_id), event))
+
+
+def space_switched(*, users):
+    """Each person's dashboard switches state (linked / not linked): their
+    sockets re-check membership, join or leave the couple group and re-render."""
+    for user in users:
+        own_part_changed(user=user, parts=[SPACE])
+
+
+def session_changed(*, user, ended_session_key=None):
+    """The person's sessions may have ended (logout, password change): their
+    sockets re-check their session and close if it is no longer valid.
+    ``ended_session_key`` names a session known to be ending right now (logout
+    sends its signal before the session is flushed)."""
+    user_id = getattr(user, "pk", user)
+    event = {"type": "session.check", "ended": ended_session_key or ""}
+    transaction.on_commit(lambda: send_rollback_unsafe(user_group(user_id), event))
+
+
+def send_rollback_unsafe(group, event):
+    """Send now, whatever happens to the current transaction. Only for
+    ``on_commit`` callbacks (or events that describe no database write).
+
+    Never raises: live updates are a convenience on top of the saved truth.
+    """
+    layer = get_channel_layer()
+    if layer is None:
+        return False
+    try:
+        async_to_sync(layer.group_send)(group, event)
+    except Exception as error:  # a push must never fail a save
+        # The kind of failure only: never the event's content.
+        logger.warning("live update not sent (%s)", type(error).__name__)
+        return False
+    return True

@@ -1,0 +1,226 @@
+"""One socket per open dashboard.
+
+Connect: accept, then close with 4401 unless the session names a signed-in
+person. Signed-in people join ``user.<id>`` (their own devices: a not-linked
+person's page must flip to linked when their invite is accepted) and, while
+linked, ``couple.<id>``.
+
+Every event is a hint; before any frame is sent the consumer re-checks, from
+the database, that its session is still valid and what its person shares now,
+leaves or joins the couple group accordingly, and renders the named parts for
+its own person (couples.views.dashboard.render_named_part).
+
+Presence needs no shared store: sockets announce themselves to the couple
+group (hello on join, here every few seconds, bye on leave) and each socket
+counts its partner's live sockets (several devices), forgetting one that has
+not been heard from for a few heartbeats.
+"""
+
+import asyncio
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from . import rendering
+from .groups import couple_group, user_group
+
+logger = logging.getLogger(__name__)
+
+CLOSE_SIGNED_OUT = 4401  # no valid session: the page must not reconnect
+CLOSE_TRY_AGAIN = 1013  # the channel layer (Redis) failed: the page reconnects
+
+
+def presence_interval():
+    return float(getattr(settings, "REALTIME_PRESENCE_INTERVAL", 5.0))
+
+
+class SpaceConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        self.user_id = None
+        self.couple_id = None
+        self.partner_channels = {}  # partner's socket channel -> monotonic expiry
+        self.heartbeat = None
+        self.ended = False
+        self.session_key = getattr(self.scope.get("session"), "session_key", None)
+        await self.accept()
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_SIGNED_OUT)
+            return
+        self.user_id = user.pk
+        state = await self.load_state()
+        if state is None:
+            await self.end(CLOSE_SIGNED_OUT)
+            return
+        # Twice: the first command after Redis came back may meet a pooled
+        # connection from before the outage.
+        for attempt in (1, 2):
+            try:
+                await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
+                await self.follow(state)
+                break
+            except Exception as error:  # Redis down: the page retries later
+                if attempt == 2:
+                    logger.warning(
+                        "live socket could not join its groups (%s)", type(error).__name__
+                    )
+                    await self.end(CLOSE_TRY_AGAIN)
+                    return
+        await self.send(text_data=await database_sync_to_async(rendering.render_hello)(state))
+        self.heartbeat = asyncio.create_task(self.beat())
+
+    async def disconnect(self, code):
+        if self.heartbeat is not None:
+            self.heartbeat.cancel()
+        if not self.ended:
+            await self.leave_groups()
+
+    # --- events from the channel layer -------------------------------------
+
+    async def space_changed(self, event):
+        """``{"type": "space.changed", "parts": [...], "seq": N|None, "couple": id|None}``"""
+        if self.ended:
+            return
+        state = await self.checked_state()
+        if state is None:
+            return
+        if event.get("couple") is not None and event["couple"] != self.couple_id:
+            return  # an event of a couple this person is no longer part of
+        names = event["parts"]
+        presence = self.partner_present if {"partner", "space"} & set(names) else None
+        html = await database_sync_to_async(rendering.render_frame)(
+            self.scope, state, names, seq=event.get("seq"), presence=presence
+        )
+        if html:
+            await self.send(text_data=html)
+
+    async def session_check(self, event):
+        """Logout or password change: close if this socket's session ended."""
+        if self.ended:
+            return
+        if event.get("ended") and event["ended"] == self.session_key:
+            await self.end(CLOSE_SIGNED_OUT)
+            return
+        await self.checked_state()
+
+    async def presence(self, event):
+        if self.ended or event["couple"] != self.couple_id or event["user"] == self.user_id:
+            return
+        was_present = self.partner_present
+        if event["kind"] == "bye":
+            self.partner_channels.pop(event["channel"], None)
+        else:
+            expiry = asyncio.get_running_loop().time() + 2.5 * presence_interval()
+            self.partner_channels[event["channel"]] = expiry
+            if event["kind"] == "hello":
+                # Tell the newcomer we are here too, without waiting for a heartbeat.
+                await self.channel_layer.send(event["channel"], self.presence_event("here"))
+        await self.push_presence(was_present)
+
+    # --- helpers -------------------------------------------------------------
+
+    @property
+    def partner_present(self):
+        return bool(self.partner_channels)
+
+    def presence_event(self, kind):
+        return {
+            "type": "presence",
+            "couple": self.couple_id,
+            "user": self.user_id,
+            "channel": self.channel_name,
+            "kind": kind,
+        }
+
+    async def load_state(self):
+        return await database_sync_to_async(rendering.load_state)(self.scope, self.user_id)
+
+    async def checked_state(self):
+        """The person's state now; closes the socket (and returns None) if their
+        session ended, and moves between couple groups if their couple changed."""
+        state = await self.load_state()
+        if state is None:
+            await self.end(CLOSE_SIGNED_OUT)
+            return None
+        await self.follow(state)
+        return state
+
+    async def follow(self, state):
+        """Be in exactly the couple group of the person's current couple."""
+        if state.couple_id == self.couple_id:
+            return
+        if self.couple_id is not None:
+            await self.channel_layer.group_send(
+                couple_group(self.couple_id), self.presence_event("bye")
+            )
+            await self.channel_layer.group_discard(couple_group(self.couple_id), self.channel_name)
+            self.partner_channels.clear()
+        self.couple_id = state.couple_id
+        if self.couple_id is not None:
+            await self.channel_layer.group_add(couple_group(self.couple_id), self.channel_name)
+            await self.channel_layer.group_send(
+                couple_group(self.couple_id), self.presence_event("hello")
+            )
+
+    async def push_presence(self, was_present):
+        if self.partner_present == was_present:
+            return
+        state = await self.checked_state()  # every frame is preceded by a re-check
+        if state is None or state.space is None:
+            return
+        html = await database_sync_to_async(rendering.render_presence)(self.partner_present)
+        await self.send(text_data=html)
+
+    async def beat(self):
+        """Heartbeat: keep the partner's presence mark alive, forget silent
+        sockets, and notice a lost channel layer (then close so the page retries)."""
+        interval = presence_interval()
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                if self.couple_id is not None:
+                    await self.channel_layer.group_send(
+                        couple_group(self.couple_id), self.presence_event("here")
+                    )
+                now = asyncio.get_running_loop().time()
+                was_present = self.partner_present
+                self.partner_channels = {
+                    channel: expiry
+                    for channel, expiry in self.partner_channels.items()
+                    if expiry > now
+                }
+                await self.push_presence(was_present)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                logger.warning("live socket lost its channel layer (%s)", type(error).__name__)
+                self.heartbeat = None
+                await self.end(CLOSE_TRY_AGAIN)
+                return
+
+    async def leave_groups(self):
+        try:
+            if self.couple_id is not None:
+                await self.channel_layer.group_send(
+                    couple_group(self.couple_id), self.presence_event("bye")
+                )
+                await self.channel_layer.group_discard(
+                    couple_group(self.couple_id), self.channel_name
+                )
+            if self.user_id is not None:
+                await self.channel_layer.group_discard(user_group(self.user_id), self.channel_name)
+        except Exception as error:  # Redis down: the group entries expire
+            logger.warning("live socket could not leave its groups (%s)", type(error).__name__)
+
+    async def end(self, code):
+        """Leave every group first, so no further frame reaches this socket, then close."""
+        if self.ended:
+            return
+        self.ended = True
+        if self.heartbeat is not None and self.heartbeat is not asyncio.current_task():
+            self.heartbeat.cancel()
+        await self.leave_groups()
+        self.couple_id = None
+        await self.close(code=code)

@@ -1,0 +1,128 @@
+"""The synchronous half of a socket: who is this, what may they see, and the
+HTML of the parts they are sent (always the page's own partials, rendered for
+the socket's own person). Runs in a thread via ``database_sync_to_async``.
+"""
+
+import logging
+from dataclasses import dataclass
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.http import HttpRequest
+from django.middleware.csrf import CsrfViewMiddleware
+from django.template.loader import render_to_string
+from django.utils.crypto import constant_time_compare
+from django_htmx.middleware import HtmxDetails
+
+from couples.access import current_space
+from couples.parts import PARTS
+from couples.views.dashboard import render_named_part
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SocketState:
+    """What one socket's person is right now (``None`` user: session ended)."""
+
+    user: object
+    space: object  # couples.access.Space or None
+    session: object
+
+    @property
+    def couple_id(self):
+        return self.space.couple.pk if self.space else None
+
+
+class SocketRequest(HttpRequest):
+    """An HttpRequest standing in for the socket's person, so partials render
+    exactly as they do over HTTP: ``request.user``, the session, the CSRF
+    cookie (``{% csrf_token %}`` yields a token valid for that browser) and the
+    host (``{% url %}``, absolute links)."""
+
+    def __init__(self, scope, *, user, session):
+        super().__init__()
+        self.method = "GET"
+        self.path = self.path_info = "/"
+        self.user = user
+        self.session = session
+        self._secure = scope.get("scheme") in {"wss", "https"}
+        headers = {name.decode("latin1").lower(): value for name, value in scope["headers"]}
+        server = scope.get("server") or ("localhost", 80)
+        self.META.update(
+            {
+                "SERVER_NAME": server[0] or "localhost",
+                "SERVER_PORT": str(server[1] or 80),
+                "REMOTE_ADDR": (scope.get("client") or ("", 0))[0],
+            }
+        )
+        if "host" in headers:
+            self.META["HTTP_HOST"] = headers["host"].decode("latin1")
+        self.COOKIES = dict(scope.get("cookies") or {})
+        self.htmx = HtmxDetails(self)
+        # Reads the browser's CSRF secret from its cookie, as the middleware does for HTTP.
+        CsrfViewMiddleware(lambda request: None).process_request(self)
+
+    def _get_scheme(self):
+        return "https" if self._secure else "http"
+
+
+def _fresh_session(scope):
+    """The socket's session as stored now (an ended session loads empty)."""
+    key = getattr(scope.get("session"), "session_key", None)
+    engine = import_module(settings.SESSION_ENGINE)
+    return engine.SessionStore(key)
+
+
+def session_is_valid(session, user):
+    """Like ``django.contrib.auth.get_user`` but without side effects: the
+    session still names this user and carries their current password hash."""
+    if str(session.get(SESSION_KEY, "")) != str(user.pk) or not user.is_active:
+        return False
+    stored = session.get(HASH_SESSION_KEY) or ""
+    hashes = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+    return bool(stored) and any(constant_time_compare(stored, h) for h in hashes)
+
+
+def load_state(scope, user_id):
+    """Re-check, from the database, that the socket's person is still signed in
+    with this session, and what they share now. ``None``: close the socket."""
+    session = _fresh_session(scope)
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None or not session_is_valid(session, user):
+        return None
+    return SocketState(user=user, space=current_space(user), session=session)
+
+
+def render_frame(scope, state, names, *, seq=None, presence=None):
+    """One websocket frame: the named parts for ``state.user``, plus the seq
+    marker and the presence mark, as top-level elements swapped by ``id``."""
+    request = SocketRequest(scope, user=state.user, session=state.session)
+    pieces = []
+    if seq is not None:
+        pieces.append(render_to_string("realtime/seq.html", {"seq": seq, "kind": "change"}))
+    for name in names:
+        part = PARTS.get(name)
+        if part is not None and part.scope != "couple" and seq is not None:
+            # Defence in depth: couple events never carry private parts.
+            logger.error("user-scoped part %s refused on a couple event", name)
+            continue
+        html = render_named_part(request, name, state.space)
+        if html is None:
+            continue
+        pieces.append(html)
+    if presence is not None and state.space is not None:
+        pieces.append(render_to_string("realtime/presence.html", {"present": presence}))
+    return "\n".join(pieces)
+
+
+def render_hello(state):
+    """The first frame: the couple's current seq, so a page rendered just
+    before its socket opened notices a change it missed."""
+    seq = state.space.couple.seq if state.space else None
+    return render_to_string("realtime/seq.html", {"seq": seq, "kind": "hello"})
+
+
+def render_presence(present):
+    return render_to_string("realtime/presence.html", {"present": present})

@@ -1,0 +1,136 @@
+/* Live sync for the dashboard (see realtime/consumers.py).
+ *
+ * The htmx ws extension (hx-ext="ws" ws-connect on #live) keeps the socket and
+ * swaps every pushed part by id. This file adds what the extension does not:
+ * - reconnect back-off capped at a few seconds, and a retry after closes the
+ *   extension gives up on (1000/1001: server restart), but never after 4xxx
+ *   (signed out: reconnecting could not succeed);
+ * - convergence: each push carries the couple's sequence number (#live-seq);
+ *   a gap, a hello showing a newer number, or any reconnect refetches the
+ *   dashboard's parts over HTTP (GET /parts/space/), where the truth is;
+ * - a visible "live updates are paused" note while the socket is down;
+ * - a push never wipes what the person is typing: a part holding a form with
+ *   unsaved input keeps it; the part is refetched once nothing in it is unsaved.
+ * CSP-safe: no eval, no inline script; saves stay ordinary HTTP POSTs.
+ */
+(function () {
+  "use strict";
+
+  var MAX_DELAY_MS = 4000;
+  var live = document.getElementById("live");
+  if (!live || !window.htmx) { return; }
+
+  htmx.config.wsReconnectDelay = function (retryCount) {
+    var ceiling = Math.min(MAX_DELAY_MS, 500 * Math.pow(2, retryCount));
+    return ceiling / 2 + Math.random() * ceiling / 2;
+  };
+
+  var opened = false;
+  var seqBefore = null;
+  var retries = 0;
+
+  function seqNow() {
+    var marker = document.getElementById("live-seq");
+    if (!marker || marker.dataset.seq === "") { return null; }
+    return parseInt(marker.dataset.seq, 10);
+  }
+
+  function paused(on) {
+    var note = document.getElementById("live-paused");
+    if (note) { note.hidden = !on; }
+  }
+
+  function refetch() {
+    htmx.ajax("GET", live.dataset.refetchUrl, { target: "#space", swap: "outerHTML" });
+  }
+
+  live.addEventListener("htmx:wsOpen", function () {
+    paused(false);
+    if (opened) { refetch(); }  // whatever happened while we were away
+    opened = true;
+  });
+
+  live.addEventListener("htmx:wsClose", function (event) {
+    paused(true);
+    var code = event.detail.event.code;
+    var handled = [1006, 1011, 1012, 1013].indexOf(code) >= 0;
+    var wrapper = event.detail.socketWrapper;
+    if (handled || !wrapper) { return; }
+    var delay = htmx.config.wsReconnectDelay(retries++);
+    if (code >= 4000 && code < 5000) {
+      // The socket's session ended. Ask over HTTP: signed out, htmx follows the
+      // HX-Redirect to the login page; still signed in (the session was renewed,
+      // e.g. after a password change here), the page catches up and reconnects.
+      if (retries > 3) { return; }
+      setTimeout(function () {
+        htmx.ajax("GET", live.dataset.refetchUrl, { target: "#space", swap: "outerHTML" })
+          .then(function () { wrapper.reconnect(); });
+      }, delay);
+      return;
+    }
+    setTimeout(function () { wrapper.reconnect(); }, delay);
+  });
+
+  var held = {};  // part id -> a push arrived while the person was typing in it
+
+  function unsaved(element) {
+    var fields = element.querySelectorAll("input, textarea, select");
+    for (var i = 0; i < fields.length; i++) {
+      var field = fields[i];
+      if (field.type === "hidden" || field.type === "submit") { continue; }
+      if (field.type === "checkbox" || field.type === "radio") {
+        if (field.checked !== field.defaultChecked) { return true; }
+      } else if (field.tagName === "SELECT") {
+        for (var j = 0; j < field.options.length; j++) {
+          if (field.options[j].selected !== field.options[j].defaultSelected) { return true; }
+        }
+      } else if (field.value !== field.defaultValue) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.id && target.id !== "live-seq" && target.id !== "space" && unsaved(target)) {
+      event.detail.shouldSwap = false;
+      held[target.id] = true;
+    }
+  });
+
+  function releaseHeld() {
+    Object.keys(held).forEach(function (id) {
+      var target = document.getElementById(id);
+      if (target && unsaved(target)) { return; }
+      delete held[id];
+      if (target) {
+        htmx.ajax("GET", live.dataset.partsUrl.replace("__part__", id), { target: "#" + id, swap: "outerHTML" });
+      }
+    });
+  }
+
+  document.addEventListener("focusout", function () { setTimeout(releaseHeld, 0); });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    // The person's own save swapped the part in fresh: nothing is held any more.
+    if (event.detail.target && event.detail.target.id) { delete held[event.detail.target.id]; }
+  });
+
+  live.addEventListener("htmx:wsBeforeMessage", function () {
+    seqBefore = seqNow();
+  });
+
+  live.addEventListener("htmx:wsAfterMessage", function () {
+    var marker = document.getElementById("live-seq");
+    var seq = seqNow();
+    if (!marker) { return; }
+    var kind = marker.dataset.kind;
+    if (kind === "hello") { retries = 0; }  // only a valid session gets a hello
+    if (seq === null || seqBefore === null) { return; }
+    var missed = kind === "hello" ? seq !== seqBefore : seq > seqBefore + 1;
+    if (seq < seqBefore) {
+      marker.dataset.seq = String(seqBefore);  // a late push never moves us back
+    }
+    if (missed) { refetch(); }
+  });
+})();
