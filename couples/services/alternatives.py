@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from realtime import broadcast
+
 from ..access import get_alternative_for_member, get_space_for_member
 from ..models import AlternativeActivity, AlternativeAnswer, Couple
 from ..models.alternatives import ACTIVITY_NAME_MAX_LENGTH, name_key
@@ -89,9 +91,14 @@ def answer_activity(*, user, activity_id, answer, only_if_now=None):
         )
     was_yes = mine_before == AlternativeAnswer.YES
     is_yes = answer == AlternativeAnswer.YES
-    return AnswerResult(
-        activity=activity, answer=answer, agreed_changed=partner_yes and was_yes != is_yes
-    )
+    agreed_changed = partner_yes and was_yes != is_yes
+    # The shared list is pushed only when it changed: a push on every answer would
+    # itself tell the partner "they just answered something".
+    if agreed_changed:
+        broadcast.part_changed(couple=couple, parts=["alternatives"])
+    if answer != mine_before:
+        broadcast.own_part_changed(user=user, parts=["my-answers"])
+    return AnswerResult(activity=activity, answer=answer, agreed_changed=agreed_changed)
 
 
 def withdraw_yes(*, user, activity_id):
@@ -129,7 +136,12 @@ def propose_activity(*, author, name):
             existing = AlternativeActivity.objects.for_couple(couple).filter(name_key=key).first()
             if existing is not None:
                 raise AlreadyListed(existing)
-            return AlternativeActivity.objects.create(name=name, couple=couple, author=author)
+            activity = AlternativeActivity.objects.create(name=name, couple=couple, author=author)
+            # Both people's answer lists gain the activity at once, the same way:
+            # nothing tells the partner who proposed it.
+            for person in (space.me, space.partner):
+                broadcast.own_part_changed(user=person, parts=["my-answers"])
+            return activity
     except IntegrityError:  # pragma: no cover - the couple lock makes this a last resort
         existing = AlternativeActivity.objects.for_couple(space.couple).get(name_key=key)
         raise AlreadyListed(existing) from None

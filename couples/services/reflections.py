@@ -8,6 +8,8 @@ Live sync (later) may push the ``reflections`` part to ``user.<id>`` only.
 from django.db import transaction
 from django.http import Http404
 
+from realtime import broadcast
+
 from ..models import Reflection
 from . import ServiceError, check_version
 
@@ -53,6 +55,11 @@ def _apply(reflection, values):
     reflection.full_clean(exclude=["author"])
 
 
+def _changed(author):
+    # Private: only ever the author's own devices (user.<id>), never the couple.
+    broadcast.own_part_changed(user=author, parts=["reflections"])
+
+
 @transaction.atomic
 def write_reflection(*, author, **values):
     if not author.is_authenticated:
@@ -60,6 +67,7 @@ def write_reflection(*, author, **values):
     reflection = Reflection(author=author)
     _apply(reflection, values)
     reflection.save()
+    _changed(author)
     return reflection
 
 
@@ -70,6 +78,7 @@ def update_reflection(*, author, reflection_id, version, **values):
     _apply(reflection, values)
     reflection.version += 1
     reflection.save()
+    _changed(author)
     return reflection
 
 
@@ -80,9 +89,11 @@ def set_bring_to_therapy(*, author, reflection_id, bring):
         reflection.bring_to_therapy = bool(bring)
         reflection.version += 1
         reflection.save(update_fields=["bring_to_therapy", "version", "updated_at"])
+        _changed(author)
     return reflection
 
 
 @transaction.atomic
 def delete_reflection(*, author, reflection_id):
     _locked_own(author, reflection_id).delete()
+    _changed(author)

@@ -5,6 +5,8 @@ marks heard or asks. Each service checks that itself (404 for anyone else)."""
 from django.db import transaction
 from django.utils import timezone
 
+from realtime import broadcast
+
 from ..access import (
     get_own_statement,
     get_partner_statement,
@@ -97,6 +99,7 @@ def add_statement(*, author, reason, meaning, not_meaning, reassurance, rain_che
         author=author, couple=space.couple, created_at=now, updated_at=now, **content
     )
     _save_revision(statement, now)
+    broadcast.part_changed(couple=space.couple, parts=["statements"])
     return statement
 
 
@@ -130,6 +133,7 @@ def edit_statement(
     statement.updated_at = now
     statement.save(update_fields=[*content, "version", "updated_at"])
     _save_revision(statement, now)
+    broadcast.part_changed(couple=statement.couple_id, parts=["statements"])
     return statement
 
 
@@ -141,6 +145,7 @@ def retire_statement(*, author, statement_id):
     if not statement.is_retired:
         statement.retired_at = timezone.now()
         statement.save(update_fields=["retired_at"])
+        broadcast.part_changed(couple=statement.couple_id, parts=["statements"])
     return statement
 
 
@@ -151,6 +156,7 @@ def mark_heard(*, user, statement_id):
     if statement.heard_version != statement.version:
         statement.heard_version = statement.version
         statement.save(update_fields=["heard_version"])
+        broadcast.part_changed(couple=statement.couple_id, parts=["statements"])
     return statement
 
 
@@ -158,7 +164,9 @@ def mark_heard(*, user, statement_id):
 def ask_question(*, asker, statement_id, text):
     statement = get_partner_statement(asker, statement_id)
     text = _text(text, "Your question", QUESTION_MAX, required=True)
-    return StatementQuestion.objects.create(statement=statement, asker=asker, text=text)
+    question = StatementQuestion.objects.create(statement=statement, asker=asker, text=text)
+    broadcast.part_changed(couple=statement.couple_id, parts=["statements"])
+    return question
 
 
 @transaction.atomic
@@ -172,4 +180,5 @@ def answer_question(*, author, question_id, version, answer):
         question.answered_at = timezone.now()
         question.version += 1
         question.save(update_fields=["answer", "answered_at", "version"])
+        broadcast.part_changed(couple=question.statement.couple_id, parts=["statements"])
     return question

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from realtime import broadcast
+
 from ..access import current_space
 from ..models import AgendaTopic, TherapySession
 from ..models.therapy import THERAPIST_NAME_MAX, TOPIC_NOTE_MAX, TOPIC_TEXT_MAX
@@ -79,6 +81,11 @@ def _locked_topic(user, topic_id):
     return session, topic
 
 
+def _changed(couple_id):
+    # Both partners' dashboards show the upcoming session's agenda (part "therapy").
+    broadcast.part_changed(couple=couple_id, parts=["therapy"])
+
+
 def plan_session(*, user, planned_for, therapist_name=""):
     """Plan a session for the user's current couple."""
     if not isinstance(planned_for, date):
@@ -88,12 +95,14 @@ def plan_session(*, user, planned_for, therapist_name=""):
     )
     with transaction.atomic():
         space = _space(user)
-        return TherapySession.objects.create(
+        session = TherapySession.objects.create(
             couple=space.couple,
             created_by=user,
             planned_for=planned_for,
             therapist_name=therapist_name,
         )
+        _changed(session.couple_id)
+        return session
 
 
 def update_session(*, user, session_id, planned_for, therapist_name="", expected_version):
@@ -110,6 +119,7 @@ def update_session(*, user, session_id, planned_for, therapist_name="", expected
         session.therapist_name = therapist_name
         session.version += 1
         session.save(update_fields=["planned_for", "therapist_name", "version"])
+        _changed(session.couple_id)
         return session
 
 
@@ -120,7 +130,7 @@ def add_topic(*, user, session_id, text, note=""):
     with transaction.atomic():
         session = _lock_session(user, session_id)
         last = session.topics.aggregate(last=Max("position"))["last"]
-        return AgendaTopic.objects.create(
+        topic = AgendaTopic.objects.create(
             session=session,
             couple_id=session.couple_id,
             added_by=user,
@@ -128,6 +138,8 @@ def add_topic(*, user, session_id, text, note=""):
             note=note,
             position=0 if last is None else last + 1,
         )
+        _changed(session.couple_id)
+        return topic
 
 
 def move_topic(*, user, topic_id, direction):
@@ -148,28 +160,31 @@ def move_topic(*, user, topic_id, direction):
             return topic
         topic.position, other.position = other.position, topic.position
         AgendaTopic.objects.bulk_update([topic, other], ["position"])
+        _changed(session.couple_id)
         return topic
 
 
 def remove_topic(*, user, topic_id):
     """Remove a topic from the agenda: only the person who added it may."""
     with transaction.atomic():
-        _session, topic = _locked_topic(user, topic_id)
+        session, topic = _locked_topic(user, topic_id)
         if topic.added_by_id != user.pk:
             raise NotYours(
                 "Only the person who added a topic can remove it. "
                 "You can mark it discussed, or talk about it together."
             )
         topic.delete()
+        _changed(session.couple_id)
 
 
 def set_discussed(*, user, topic_id, discussed):
     """Mark a topic discussed (or not yet); either partner may. Idempotent."""
     with transaction.atomic():
-        _session, topic = _locked_topic(user, topic_id)
+        session, topic = _locked_topic(user, topic_id)
         if discussed and topic.discussed_at is None:
             topic.discussed_at = timezone.now()
         elif not discussed:
             topic.discussed_at = None
         topic.save(update_fields=["discussed_at"])
+        _changed(session.couple_id)
         return topic

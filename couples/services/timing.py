@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from realtime import broadcast
+
 from ..access import current_space
 from ..models import Membership, TimingGrid
 from ..models.timing import NOTES_MAX_LENGTH
@@ -55,5 +57,5 @@ def save_timing(*, author, cells, notes, expected_version):
         grid.version += 1
         grid.updated_at = timezone.now()
         grid.save()
-        # Live sync hooks in here (after commit): the "timing" part changed for the couple.
+        broadcast.part_changed(couple=space.couple, parts=["timing"])
     return grid
