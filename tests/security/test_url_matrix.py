@@ -1,5 +1,6 @@
 """Every URL pattern x every role x every HTTP method: the expected status, no
-foreign content, no state change on safe methods, CSRF on every POST.
+foreign content, no state change on safe methods, no-store on every private
+answer, a CSP on every HTML answer, CSRF on every unsafe method.
 
 The table of expectations is ``url_table.py``; a pattern without a row fails here.
 """
@@ -71,6 +72,13 @@ def test_every_role_and_method_gets_the_expected_answer_and_nothing_foreign(patt
                 problems.append(f"{where}: server error")
             if changed:
                 problems.append(f"{where}: a safe method changed {changed}")
+            private = role != "anonymous" or path.startswith(("/accounts/", "/join/"))
+            if private and "no-store" not in response.get("Cache-Control", ""):
+                problems.append(f"{where}: private answer without Cache-Control: no-store")
+            if response.get("Content-Type", "").startswith("text/html") and (
+                "Content-Security-Policy" not in response
+            ):
+                problems.append(f"{where}: HTML without a Content-Security-Policy")
             text = response_text(response)
             problems.extend(
                 f"{where}: response contains {canary.what}"
