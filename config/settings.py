@@ -294,7 +294,8 @@ INVITE_ATTEMPT_WINDOW_MINUTES = env_int("INVITE_ATTEMPT_WINDOW_MINUTES", 15)
 
 # --- Logging --------------------------------------------------------------------
 # No request bodies and no secrets in logs: the redaction filter drops invite
-# codes from request paths, and nothing logs form data.
+# codes from request paths (on the loggers that log paths, so every handler gets
+# the redacted record), and nothing logs form data.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -309,9 +310,20 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.request": {"level": "ERROR"},
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"level": "ERROR", "filters": ["redact"]},
+        "django.security": {"filters": ["redact"]},
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact"],
+        },
         "daphne": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Pinned whatever LOG_LEVEL says: at DEBUG these log template contexts
+        # (a failed variable lookup prints every value on the page: invite codes,
+        # what people wrote) and SQL with its parameters.
+        "django.template": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
     },
 }
