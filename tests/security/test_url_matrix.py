@@ -103,3 +103,15 @@ def test_every_unsafe_request_without_csrf_token_is_refused_and_changes_nothing(
             if changed:
                 problems.append(f"{where}: changed {changed}")
     assert not problems, "\n".join(problems)
+
+
+def test_the_canaries_are_findable_where_they_may_be_seen(world):
+    """The absence checks above mean something only if a canary would be found:
+    alice's email on her own email page, her name on her partner's dashboard."""
+    email_page, _ = Requester(world.alice)("GET", "/accounts/email/")
+    assert world.alice.email in response_text(email_page)
+    partner_view, _ = Requester(world.bob)("GET", "/")
+    assert world.alice.display_name in response_text(partner_view)
+    outsider_view, _ = Requester(world.carol)("GET", "/")
+    assert world.dave.display_name in response_text(outsider_view)
+    assert world.alice.display_name not in response_text(outsider_view)
