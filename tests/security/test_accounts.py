@@ -215,3 +215,14 @@ def test_password_change_signs_out_every_other_session(make_client, alice, coupl
     assert phone.get("/").status_code == 200, "the device that changed it stays signed in"
     response = laptop.get("/")
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+def test_guessing_the_password_on_a_signed_in_device_is_throttled_too(alice_client, alice):
+    """A stolen session cannot brute-force the re-authentication prompt."""
+    url = "/accounts/reauthenticate/"
+    for _ in range(5):
+        response = alice_client.post(url, {"password": WRONG}, REMOTE_ADDR="198.51.100.10")
+    assert response.status_code == 429
+    response = alice_client.post(url, {"password": PASSWORD}, REMOTE_ADDR="198.51.100.10")
+    assert response.status_code == 429
+    assert AccessAttempt.objects.get().username == alice.email
