@@ -48,7 +48,7 @@ def test_production_settings_pass_check_deploy_with_no_warnings():
 
 
 def test_production_refuses_the_development_secret_key_and_short_keys():
-    for key in (settings.DEV_SECRET_KEY if hasattr(settings, "DEV_SECRET_KEY") else "", "short"):
+    for key in (settings.DEV_SECRET_KEY, "short"):
         result = run_manage("check", env=production_env(SECRET_KEY=key))
         assert result.returncode != 0
         assert "SECRET_KEY" in result.stderr
