@@ -18,3 +18,18 @@ def client_ip(request):
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def login_username(request, credentials=None):
+    """The account a login attempt is for, as axes should count it.
+
+    allauth authenticates with ``email=...`` (and re-authentication likewise);
+    the form field is ``login``. Case and spaces are folded so ``Alice@X`` and
+    ``alice@x`` share one counter.
+    """
+    credentials = credentials or {}
+    value = credentials.get("email") or credentials.get("login") or credentials.get("username")
+    if not value and request is not None:
+        data = getattr(request, "data", None) or request.POST
+        value = data.get(settings.AXES_USERNAME_FORM_FIELD)
+    return (value or "").strip().lower() or None

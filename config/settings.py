@@ -197,6 +197,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "login"
+# allauth authenticates with ``email=...`` credentials, not ``login=...``: without
+# this callable axes would count every failure against username None (per IP only).
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_VERBOSE = False
 # Number of trusted reverse proxies in front of the app: the client address is
@@ -204,6 +207,13 @@ AXES_VERBOSE = False
 # cannot reset the counter. 0 = use REMOTE_ADDR only.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+# allauth's own rate limits see the same client address as axes.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# allauth's default failed-login limit also counts per account from any address
+# (5 per 5 minutes): anyone who knows an email address (a controlling partner)
+# could keep that person locked out. axes locks (account, address) pairs instead;
+# allauth keeps only its per-address limit.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 
 # --- Email --------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -233,7 +243,9 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+    # Preload is on by default (check --deploy asks for it); a deployment on a
+    # shared parent domain turns it off with SECURE_HSTS_PRELOAD=false.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
     # The TLS-terminating proxy sets this header; only trust it behind one.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -299,7 +311,8 @@ REFLECTIONS_REAUTH_MINUTES = env_int("REFLECTIONS_REAUTH_MINUTES", 15)
 
 # --- Logging --------------------------------------------------------------------
 # No request bodies and no secrets in logs: the redaction filter drops invite
-# codes from request paths, and nothing logs form data.
+# codes from request paths (on the loggers that log paths, so every handler gets
+# the redacted record), and nothing logs form data.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "config.logging.PrivateExceptionReporterFilter"
 LOGGING = {
     "version": 1,
@@ -315,9 +328,20 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.request": {"level": "ERROR"},
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"level": "ERROR", "filters": ["redact"]},
+        "django.security": {"filters": ["redact"]},
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact"],
+        },
         "daphne": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Pinned whatever LOG_LEVEL says: at DEBUG these log template contexts
+        # (a failed variable lookup prints every value on the page: invite codes,
+        # what people wrote) and SQL with its parameters.
+        "django.template": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
     },
 }

@@ -1,0 +1,117 @@
+"""Every URL pattern x every role x every HTTP method: the expected status, no
+foreign content, no state change on safe methods, no-store on every private
+answer, a CSP on every HTML answer, CSRF on every unsafe method.
+
+The table of expectations is ``url_table.py``; a pattern without a row fails here.
+"""
+
+import pytest
+
+from .harness import (
+    METHODS,
+    SAFE_METHODS,
+    UNSAFE_METHODS,
+    Requester,
+    iter_patterns,
+    response_text,
+    url_for,
+)
+from .url_table import ROWS, row_for
+from .world import ROLES, build_world
+
+pytestmark = pytest.mark.django_db
+
+PATTERNS = list(iter_patterns())
+
+
+def test_every_url_pattern_has_a_row():
+    missing = [f"{p.key}  (/{p.route})" for p in PATTERNS if row_for(p.key) is None]
+    assert not missing, (
+        "These URL patterns have no row in tests/security/url_table.py; add one saying "
+        "what anonymous, owner, partner and outsider get:\n  " + "\n  ".join(missing)
+    )
+
+
+def test_every_row_still_names_a_url_pattern():
+    keys = {p.key for p in PATTERNS}
+    stale = [
+        row.key
+        for row in ROWS
+        if (row.key not in keys)
+        and not (row.key.endswith("*") and any(k.startswith(row.key[:-1]) for k in keys))
+    ]
+    assert not stale, f"Rows for URL names that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def _path(pattern, row, world):
+    kwargs = row.kwargs(world)
+    return url_for(pattern, {k: kwargs[k] for k in pattern.params})
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.key)
+def test_every_role_and_method_gets_the_expected_answer_and_nothing_foreign(pattern, world):
+    row = row_for(pattern.key)
+    assert row is not None, f"{pattern.key} has no row in url_table.py"
+    path = _path(pattern, row, world)
+    problems = []
+    for role in ROLES:
+        request = Requester(world.user(role))
+        hidden = world.hidden_from(role)
+        for method in METHODS:
+            response, changed = request(method, path, fingerprint=method in SAFE_METHODS)
+            expected = row.expect[role][method]
+            where = f"{role} {method} {path}"
+            if response.status_code != expected:
+                problems.append(f"{where}: status {response.status_code}, expected {expected}")
+            if response.status_code >= 500:
+                problems.append(f"{where}: server error")
+            if changed:
+                problems.append(f"{where}: a safe method changed {changed}")
+            private = role != "anonymous" or path.startswith(("/accounts/", "/join/"))
+            if private and "no-store" not in response.get("Cache-Control", ""):
+                problems.append(f"{where}: private answer without Cache-Control: no-store")
+            if response.get("Content-Type", "").startswith("text/html") and (
+                "Content-Security-Policy" not in response
+            ):
+                problems.append(f"{where}: HTML without a Content-Security-Policy")
+            text = response_text(response)
+            problems.extend(
+                f"{where}: response contains {canary.what}"
+                for canary in hidden
+                if canary.text in text
+            )
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.key)
+def test_every_unsafe_request_without_csrf_token_is_refused_and_changes_nothing(pattern, world):
+    row = row_for(pattern.key)
+    path = _path(pattern, row, world)
+    problems = []
+    for role in ROLES:
+        request = Requester(world.user(role))
+        for method in UNSAFE_METHODS:
+            response, changed = request(method, path, csrf=False, fingerprint=True)
+            where = f"{role} {method} {path} without CSRF token"
+            if response.status_code != 403:
+                problems.append(f"{where}: status {response.status_code}, expected 403")
+            if changed:
+                problems.append(f"{where}: changed {changed}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_canaries_are_findable_where_they_may_be_seen(world):
+    """The absence checks above mean something only if a canary would be found:
+    alice's email on her own email page, her name on her partner's dashboard."""
+    email_page, _ = Requester(world.alice)("GET", "/accounts/email/")
+    assert world.alice.email in response_text(email_page)
+    partner_view, _ = Requester(world.bob)("GET", "/")
+    assert world.alice.display_name in response_text(partner_view)
+    outsider_view, _ = Requester(world.carol)("GET", "/")
+    assert world.dave.display_name in response_text(outsider_view)
+    assert world.alice.display_name not in response_text(outsider_view)

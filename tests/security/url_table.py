@@ -1,0 +1,240 @@
+"""The attack suite's table: one row per URL pattern, what each role gets.
+
+EVERY URL pattern of the project must match a row here (or a group below),
+otherwise ``test_every_url_pattern_has_a_row`` fails naming it. To add a view:
+
+    Row("statement_edit",
+        kwargs=lambda w: {"pk": w.objects["statement"].pk},      # alice's object
+        expect=app_view(owner=form(200, 422), partner=form(404, 404),
+                        outsider=form(404, 404)),
+        idor_kwargs=lambda w: {"pk": w.foreign["statement"].pk}), # carol's object
+
+``kwargs`` builds the URL from the world (``world.py``: plant alice's object and
+its canaries there). ``expect`` maps role -> {method: status}; use the shape
+helpers below. The POST the matrix sends is empty (plus a valid CSRF token): it
+proves access control, not the happy path, which each area tests itself.
+``idor_kwargs`` (a stranger's ids in the URL) makes the IDOR test request it as
+owner and partner and demand 404 and no change; ``idor_form`` does the same for
+ids in form fields (a dict of POST data).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .harness import METHODS
+
+SIGNED_IN = ("owner", "partner", "outsider")
+
+
+def statuses(default=405, **by_method):
+    """{method: status} for every method; HX-GET/HX-POST default to GET/POST."""
+    table = dict.fromkeys(METHODS, default)
+    for method, status in by_method.items():
+        table[method.replace("_", "-")] = status
+    if "HX_GET" not in by_method:
+        table["HX-GET"] = table["GET"]
+    if "HX_POST" not in by_method:
+        table["HX-POST"] = table["POST"]
+    return table
+
+
+def every_method(status):
+    return statuses(status)
+
+
+def roles(*, anonymous, signed_in=None, owner=None, partner=None, outsider=None):
+    """role -> statuses; ``signed_in`` is the default for owner, partner and outsider."""
+    return {
+        "anonymous": anonymous,
+        "owner": owner or signed_in,
+        "partner": partner or signed_in,
+        "outsider": outsider or signed_in,
+    }
+
+
+# --- Shapes of the app's own views -------------------------------------------------
+# Function views: require_http_methods outermost (405 for anything else, HEAD and
+# OPTIONS included), then couples.http.login_required (302 to the login page, or
+# 401 + HX-Redirect for htmx).
+
+
+def fn(*, GET=405, POST=405):
+    return statuses(GET=GET, POST=POST)
+
+
+def app_anonymous(*, get=True, post=True):
+    """What anonymous gets from a login_required function view."""
+    return statuses(
+        GET=302 if get else 405,
+        HX_GET=401 if get else 405,
+        POST=302 if post else 405,
+        HX_POST=401 if post else 405,
+    )
+
+
+# --- Shapes of allauth's class-based views -----------------------------------------
+# Django's View answers HEAD like GET and OPTIONS with 200; FormView answers PUT
+# like POST.
+
+
+def cbv(GET=200, POST=405, PUT=None):
+    return statuses(GET=GET, HEAD=GET, OPTIONS=200, POST=POST, PUT=PUT or 405)
+
+
+def cbv_form(GET=200, POST=200):
+    return cbv(GET=GET, POST=POST, PUT=POST)
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str  # the URL name ("name" or "namespace:name"); a group ends in "*"
+    expect: dict  # role -> {method: status}
+    kwargs: Callable = field(default=lambda world: {})
+    reason: str = ""
+    idor_kwargs: Callable | None = None
+    idor_form: Callable | None = None
+
+
+ROWS = [
+    # --- Common Ground's own views ------------------------------------------------
+    Row(
+        "dashboard",
+        roles(anonymous=app_anonymous(post=False), signed_in=fn(GET=200)),
+        reason="each person sees their own space (carol hers with dave)",
+    ),
+    Row(
+        "profile",
+        roles(anonymous=app_anonymous(), signed_in=fn(GET=200, POST=422)),
+        reason="a person's own profile: no ids, nobody else's",
+    ),
+    Row(
+        "invite_create",
+        roles(anonymous=app_anonymous(get=False), signed_in=fn(POST=422)),
+        reason="everyone here is linked: 'already linked' (422), nothing created",
+    ),
+    Row(
+        "invite_revoke",
+        roles(
+            anonymous=app_anonymous(get=False),
+            signed_in=statuses(POST=302, HX_POST=200),
+        ),
+        reason="revokes only the requester's own invite (none here); htmx gets the section",
+    ),
+    Row(
+        "join",
+        roles(anonymous=app_anonymous(), signed_in=fn(GET=200, POST=422)),
+        reason="empty code: 422",
+    ),
+    Row(
+        "join_link",
+        roles(anonymous=app_anonymous(), signed_in=fn(GET=200, POST=422)),
+        kwargs=lambda w: {"code": "ABCD2345"},
+        reason="GET only prefills the form with the code from the link; checks nothing",
+    ),
+    Row(
+        "unlink",
+        roles(anonymous=app_anonymous(), signed_in=fn(GET=200, POST=422)),
+        reason="a member unlinks their own couple; POST without the tick: 422",
+    ),
+    # --- allauth ------------------------------------------------------------------
+    Row(
+        "account_login",
+        roles(anonymous=cbv_form(), signed_in=every_method(302)),
+        reason="signed-in people are sent on",
+    ),
+    Row(
+        "account_signup",
+        roles(anonymous=cbv_form(), signed_in=every_method(302)),
+        reason="signed-in people are sent on",
+    ),
+    Row(
+        "account_logout",
+        roles(anonymous=cbv(GET=302, POST=302), signed_in=cbv(GET=200, POST=302)),
+        reason="GET only asks to confirm (ACCOUNT_LOGOUT_ON_GET=False)",
+    ),
+    Row("account_inactive", roles(anonymous=cbv(), signed_in=cbv()), reason="static page"),
+    Row(
+        "account_reauthenticate",
+        roles(anonymous=every_method(302), signed_in=cbv_form()),
+        reason="asks the signed-in person for their own password",
+    ),
+    Row(
+        "account_email",
+        roles(anonymous=every_method(302), signed_in=cbv_form(POST=302)),
+        reason="a person's own addresses only",
+    ),
+    Row(
+        "account_email_verification_sent",
+        roles(anonymous=cbv(), signed_in=cbv()),
+        reason="static page",
+    ),
+    Row(
+        "account_change_password",
+        roles(anonymous=every_method(302), signed_in=cbv_form()),
+        reason="the signed-in person's own password",
+    ),
+    Row(
+        "account_set_password",
+        roles(anonymous=every_method(302), signed_in=every_method(302)),
+        reason="everyone here has a password: sent to 'change password'",
+    ),
+    Row(
+        "account_reset_password",
+        roles(anonymous=cbv_form(), signed_in=cbv_form()),
+        reason="answers the same for any address (ACCOUNT_PREVENT_ENUMERATION)",
+    ),
+    Row(
+        "account_confirm_login_code",
+        roles(anonymous=every_method(302), signed_in=every_method(302)),
+        reason="no login by code is pending",
+    ),
+    Row(
+        "account_confirm_email",
+        roles(anonymous=cbv(POST=404), signed_in=cbv(POST=404)),
+        kwargs=lambda w: {"key": "not-a-real-key"},
+        reason="an unknown key: a page saying so (GET), 404 (POST)",
+    ),
+    Row(
+        "account_reset_password_from_key",
+        roles(anonymous=every_method(200), signed_in=every_method(200)),
+        kwargs=lambda w: {"uidb36": "1", "key": "not-a-real-key"},
+        reason="a wrong key shows the 'bad link' page for any method; nothing changes",
+    ),
+    Row(
+        "account_reset_password_from_key_done",
+        roles(anonymous=cbv(), signed_in=cbv()),
+        reason="static page",
+    ),
+    Row(
+        "account_reset_password_done",
+        roles(anonymous=cbv(), signed_in=cbv()),
+        reason="static page",
+    ),
+    # --- Django admin -------------------------------------------------------------
+    Row(
+        "admin:login",
+        roles(anonymous=cbv_form(), signed_in=cbv_form()),
+        reason="nobody here is staff: the form refuses them",
+    ),
+    Row(
+        "admin:*",
+        roles(anonymous=every_method(302), signed_in=every_method(302)),
+        kwargs=lambda w: {
+            "object_id": w.alice.pk,
+            "content_type_id": 1,
+            "app_label": "auth",
+            "url": "nothing-here/",
+        },
+        reason="every other admin page requires staff: non-staff are sent to admin login "
+        "(whatever the method, before any lookup: alice's ids reveal nothing)",
+    ),
+]
+
+
+def row_for(key):
+    """The row for a pattern key: its own row, else the longest matching group."""
+    exact = {row.key: row for row in ROWS if not row.key.endswith("*")}
+    if key in exact:
+        return exact[key]
+    groups = [row for row in ROWS if row.key.endswith("*") and key.startswith(row.key[:-1])]
+    return max(groups, key=lambda row: len(row.key)) if groups else None
