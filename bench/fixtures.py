@@ -39,3 +39,61 @@ def session_cookie_for(user):
 def signed_in_member_cookie():
     alice, _bob = linked_pair()
     return session_cookie_for(alice)
+
+
+def many_couples(count):
+    """``count`` linked couples, each partner with a session and a CSRF secret,
+    made in bulk (the benchmark measures sync, not sign-up)."""
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.models import Session
+    from django.middleware.csrf import _get_new_csrf_string
+    from django.utils import timezone
+
+    from couples.models import Couple, Membership
+
+    User = get_user_model()
+    unusable = make_password(None)  # nobody logs in with a password here
+    users = User.objects.bulk_create(
+        [
+            User(email=f"sync-{i}-{who}@example.com", display_name=f"{who} {i}", password=unusable)
+            for i in range(count)
+            for who in ("alice", "bob")
+        ]
+    )
+    couples = Couple.objects.bulk_create([Couple() for _ in range(count)])
+    now = timezone.now()
+    Membership.objects.bulk_create(
+        [
+            Membership(couple=couples[i], user=users[2 * i + k], joined_at=now)
+            for i in range(count)
+            for k in (0, 1)
+        ]
+    )
+    store = SessionStore()
+    sessions, people = [], []
+    for i in range(count):
+        couple = {}
+        for k, who in enumerate(("alice", "bob")):
+            user = users[2 * i + k]
+            key = store._get_new_session_key()
+            data = {
+                SESSION_KEY: str(user.pk),
+                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                HASH_SESSION_KEY: user.get_session_auth_hash(),
+            }
+            sessions.append(
+                Session(
+                    session_key=key,
+                    session_data=store.encode(data),
+                    expire_date=now + timezone.timedelta(days=1),
+                )
+            )
+            csrf = _get_new_csrf_string()
+            couple[who] = {
+                "cookie": f"{settings.SESSION_COOKIE_NAME}={key}; "
+                f"{settings.CSRF_COOKIE_NAME}={csrf}",
+                "csrf": csrf,
+            }
+        people.append(couple)
+    Session.objects.bulk_create(sessions)
+    return people

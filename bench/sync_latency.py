@@ -166,6 +166,7 @@ async def measure_saves(people, rate, seconds):
     )
     pending = {}  # token -> t0
     arrived = {}  # token -> latency ms
+    post_ms = []  # how long the POST itself took (its share of the latency)
     lock = threading.Lock()
 
     async def listen(ws, is_partner):
@@ -207,9 +208,11 @@ async def measure_saves(people, rate, seconds):
         }
         with lock:
             pending[token] = time.perf_counter()
+        t_post = time.perf_counter()
         conn.request("POST", "/statements/new/", body=body, headers=headers)
         response = conn.getresponse()
         response.read()
+        post_ms.append((time.perf_counter() - t_post) * 1000)
         if response.status not in (200, 302):
             raise RuntimeError(f"save failed with {response.status}")
 
@@ -235,7 +238,7 @@ async def measure_saves(people, rate, seconds):
     for task in listeners:
         task.cancel()
     await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
-    return list(arrived.values()), missing
+    return list(arrived.values()), missing, post_ms
 
 
 async def measure_echo(pairs, rate, seconds):
@@ -314,7 +317,7 @@ def main():
         print(
             f"{2 * args.couples} sockets, {args.rate}/s saves for {args.seconds}s ...", flush=True
         )
-        saves, saves_missing = asyncio.run(measure_saves(people, args.rate, args.seconds))
+        saves, saves_missing, post_ms = asyncio.run(measure_saves(people, args.rate, args.seconds))
         print("bare echo, same sockets and rate ...", flush=True)
         echo, echo_missing = asyncio.run(measure_echo(args.couples, args.rate, args.seconds))
     finally:
@@ -327,6 +330,7 @@ def main():
     ]
     for label, stats, lost in (
         ("save (HTTP POST) -> partner's frame", save_stats, saves_missing),
+        ("of which: the POST itself (until its response)", summary(post_ms), 0),
         ("bare Channels echo via Redis", echo_stats, echo_missing),
     ):
         rows.append(
