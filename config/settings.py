@@ -319,5 +319,8 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "daphne": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # PDF rendering (the session brief): its progress lines and CSS notes are noise.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
     },
 }
