@@ -137,7 +137,7 @@ def test_export_is_an_attachment_with_a_neutral_name_and_no_store(alice_client, 
 
 
 def test_build_export_only_reads_the_persons_own_rows(alice, bob, written):
-    alice_words, bob_words = written
+    _alice_words, bob_words = written
     document = json.dumps(build_export(alice))
     assert all(canary not in document for canary in bob_words.all_canaries())
 
