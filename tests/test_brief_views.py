@@ -245,3 +245,21 @@ def test_after_unlink_neither_former_partner_can_open_the_brief(
     for client in (alice_client, bob_client):
         for url in (page_url(alice_words), pdf_url(alice_words)):
             assert client.get(url).status_code == 404
+
+
+def test_dashboard_links_the_upcoming_sessions_brief_for_both(alice_client, bob_client, written):
+    alice_words, _ = written
+    for client in (alice_client, bob_client):
+        assert page_url(alice_words).encode() in client.get("/").content
+
+
+def test_rendering_the_brief_and_its_pdf_logs_no_private_word(alice_client, written, caplog):
+    import logging
+
+    alice_words, _ = written
+    with caplog.at_level(logging.DEBUG):
+        alice_client.get(page_url(alice_words))
+        alice_client.get(pdf_url(alice_words))
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert alice_words.flagged not in logged
+    assert alice_words.meaning not in logged
