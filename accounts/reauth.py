@@ -96,6 +96,12 @@ def _failed(request):
     return False
 
 
+def count_failed_confirmation(request):
+    """For other password prompts (e.g. deleting the account): count a wrong
+    password like the confirm page does. True when the session was just ended."""
+    return _failed(request)
+
+
 def _signed_out_response(request):
     login = reverse(settings.LOGIN_URL)
     if request.htmx:

@@ -343,5 +343,8 @@ LOGGING = {
         # what people wrote) and SQL with its parameters.
         "django.template": {"level": "INFO"},
         "django.db.backends": {"level": "INFO"},
+        # PDF rendering (the session brief): its progress lines and CSS notes are noise.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
     },
 }

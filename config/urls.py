@@ -3,10 +3,14 @@ from django.urls import include, path
 
 from accounts import reauth
 from accounts import views as account_views
+from couples.views import ownership
 
 urlpatterns = [
     path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/confirm-password/", reauth.confirm_password, name="reauth_confirm"),
+    path("accounts/export/", ownership.export_page, name="account_export"),
+    path("accounts/export/download/", ownership.export_download, name="account_export_download"),
+    path("accounts/delete/", ownership.account_delete, name="account_delete"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("couples.urls")),

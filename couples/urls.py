@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     alternatives,
+    brief,
     dashboard,
     linking,
     privacy,
@@ -52,6 +53,8 @@ urlpatterns = [
     path("privacy/", privacy.privacy, name="privacy"),
     path("therapy/", therapy.session_create, name="therapy_session_create"),
     path("therapy/<int:session_id>/", therapy.session_detail, name="therapy_session"),
+    path("therapy/<int:session_id>/brief/", brief.brief_page, name="therapy_brief"),
+    path("therapy/<int:session_id>/brief.pdf", brief.brief_pdf, name="therapy_brief_pdf"),
     path("therapy/<int:session_id>/edit/", therapy.session_update, name="therapy_session_update"),
     path("therapy/<int:session_id>/topics/", therapy.topic_add, name="therapy_topic_add"),
     path("therapy/topics/<int:topic_id>/move/", therapy.topic_move, name="therapy_topic_move"),

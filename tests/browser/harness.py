@@ -89,6 +89,10 @@ class Server:
             EMAIL_FILE_PATH=str(self.mail_dir),
             PYTHONUNBUFFERED="1",
             LOG_LEVEL=os.environ.get("CG_SERVER_LOG_LEVEL", "WARNING"),
+            # The test process's fixed key (tests/conftest.py): reflections written by
+            # factories/services in a test must open on the server, and the server must
+            # never touch the development key file.
+            FIELD_ENCRYPTION_KEYS=",".join(settings.FIELD_ENCRYPTION_KEYS),
         )
         # REDIS_URL passes through unchanged: scripts/test sets it, and live-sync
         # journeys need the server and the test process on the same channel layer.

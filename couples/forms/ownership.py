@@ -1,0 +1,19 @@
+from django import forms
+
+
+class DeleteAccountForm(forms.Form):
+    """The password is checked by the service (``delete_account``), not here, so a
+    wrong one is refused by the same code whatever calls it."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        max_length=1024,
+        help_text="To make sure it is you.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password to delete your account."},
+    )
+    confirm = forms.BooleanField(
+        label="I understand: everything I wrote will be deleted, and this cannot be undone.",
+        error_messages={"required": "Tick the box to confirm that you want to delete everything."},
+    )

@@ -1,0 +1,89 @@
+"""Deleting an account: everything the person wrote goes, the partner keeps theirs.
+
+Order matters and lives in one place, ``delete_account``:
+1. The couple is dissolved first through the ordinary unlink service, so the
+   partner's space turns "not linked" exactly as after an unlink (live sync: the
+   unlink broadcast, and closing this person's sockets, hook in here — see the
+   marked lines).
+2. Sessions the person planned that hold nobody else's topics are deleted;
+   sessions that hold the partner's topics stay (``created_by`` becomes null) so
+   the partner keeps what they wrote.
+3. Every Django session of the person is deleted (the session engine is the
+   database), so every device is signed out.
+4. Login records kept by django-axes under the person's addresses are deleted.
+5. The user row is deleted; the database cascades to everything they wrote:
+   statements (with their revisions and the questions asked about them),
+   questions they asked, timing grids, reflections, agenda topics, invites,
+   invite attempts, memberships, email addresses. What stays by design: the
+   partner's own rows, the dissolved ``Couple`` row they reference, and an
+   invite the partner made that this person once accepted (``accepted_by`` null).
+"""
+
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from ..models import AgendaTopic, Membership, TherapySession
+from . import ServiceError
+from . import linking as linking_service
+
+
+class WrongPassword(ServiceError):
+    status = 422
+
+
+def delete_account(*, user, password):
+    """Delete ``user`` and everything they wrote, after checking their password.
+
+    A wrong password raises ``WrongPassword`` and deletes nothing.
+    """
+    if not password or not user.check_password(password):
+        raise WrongPassword("That password does not match. Nothing was deleted.")
+    User = get_user_model()
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if Membership.objects.current().filter(user=user).exists():
+            linking_service.unlink(user=user)
+            # live sync: the unlink broadcast goes here (or inside unlink), and this
+            # person's own sockets (group user.<id>) are closed after commit.
+        _delete_sessions_planned_alone(user)
+        _end_django_sessions(user)
+        _forget_login_records(user)
+        user_id = user.pk
+        user.delete()
+    return user_id
+
+
+def _delete_sessions_planned_alone(user):
+    """A session the person planned goes with them unless it holds someone else's topic."""
+    others_topic = AgendaTopic.objects.filter(session=OuterRef("pk")).exclude(added_by=user)
+    TherapySession.objects.filter(created_by=user).exclude(Exists(others_topic)).delete()
+
+
+def _end_django_sessions(user):
+    """Delete every stored session signed in as ``user`` (all devices).
+
+    Sessions are signed blobs, so finding a person's means decoding them; this
+    reads the session table once (see docs/decisions.md on its cost).
+    """
+    user_key = str(user.pk)
+    doomed = [
+        session.pk
+        for session in Session.objects.all().iterator(chunk_size=500)
+        if str(session.get_decoded().get(SESSION_KEY, "")) == user_key
+    ]
+    Session.objects.filter(pk__in=doomed).delete()
+
+
+def _forget_login_records(user):
+    """django-axes keeps login attempts and logins under the typed address."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    addresses = {user.email.lower()}
+    addresses.update(
+        address.lower() for address in user.emailaddress_set.values_list("email", flat=True)
+    )
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        for address in addresses:
+            model.objects.filter(username__iexact=address).delete()
