@@ -23,6 +23,7 @@ from accounts.reauth import is_fresh
 
 from .access import own_reflections, statements_shared_in, visible_timing_grids
 from .overlap import heatmap, legend
+from .services.alternatives import agreed_activities
 
 TEMPLATE = "couples/therapy/brief.html"
 PRINT_CSS = "css/print.css"
@@ -62,12 +63,9 @@ def timing_section(request, space, session):
 
 
 def alternatives_section(request, space, session):
-    # alternatives: added when merged. Replace with the mutually agreed activities
-    # of the current couple, e.g.
-    #   AlternativeActivity.objects.agreed_in(space)
-    # and render their names in the "brief-alternatives" partial. Only mutual yeses:
-    # never a maybe/no, never who answered what.
-    return BriefSection("alternatives", {"coming": True})
+    """Only mutual yeses, as on the dashboard: never a maybe or a no, never who
+    answered what, in the same order for both copies."""
+    return BriefSection("alternatives", {"activities": agreed_activities(space)})
 
 
 def reflections_section(request, space, session):

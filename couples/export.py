@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from .models import (
     AgendaTopic,
+    AlternativeActivity,
+    AlternativeAnswer,
     Membership,
     Reflection,
     Statement,
@@ -122,12 +124,30 @@ def timing_section(user):
 
 
 def alternatives_section(user):
-    # alternatives: added when merged. Return the person's OWN answers only, e.g.
-    #   AlternativeAnswer.objects.filter(user=user).select_related("activity")
-    #   -> [{"couple", "activity", "answer", "answered_at"}]
-    # plus the activities they proposed (AlternativeActivity.objects.filter(author=user)).
-    # Never the partner's answers. The schema already describes these items.
-    return []
+    """The person's OWN private answers, never the partner's."""
+    answers = (
+        AlternativeAnswer.objects.filter(user=user)
+        .select_related("activity")
+        .order_by("couple_id", "activity__name", "pk")
+    )
+    return [
+        {
+            "couple": answer.couple_id,
+            "activity": answer.activity.name,
+            "answer": answer.answer,
+            "answered_at": _when(answer.updated_at),
+        }
+        for answer in answers
+    ]
+
+
+def proposed_activities_section(user):
+    """Activities the person added to a couple's list (their own words)."""
+    activities = AlternativeActivity.objects.filter(author=user).order_by("created_at", "pk")
+    return [
+        {"couple": a.couple_id, "name": a.name, "proposed_at": _when(a.created_at)}
+        for a in activities
+    ]
 
 
 def reflections_section(user):
@@ -191,7 +211,8 @@ SECTIONS = {
     "statements": statements_section,
     "questions_asked": questions_asked_section,
     "timing_grids": timing_section,
-    "alternative_answers": alternatives_section,  # alternatives: added when merged
+    "alternative_answers": alternatives_section,
+    "alternatives_proposed": proposed_activities_section,
     "reflections": reflections_section,
     "therapy_sessions_created": sessions_created_section,
     "agenda_topics": agenda_topics_section,

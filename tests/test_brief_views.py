@@ -47,7 +47,7 @@ def test_each_brief_page_holds_the_shared_parts_and_only_its_readers_flagged_ref
         for shared in (alice_words.topic, bob_words.topic, alice_words.meaning, bob_words.meaning):
             assert shared in html
         assert "Where our weeks meet" in html and '<svg class="heatmap"' in html
-        assert "Agreed alternatives: (coming)" in html
+        assert "Ways to be close we both said yes to" in html
         assert alice_words.unflagged not in html and bob_words.unflagged not in html
     assert alice_words.flagged in alice_html and bob_words.flagged not in alice_html
     assert bob_words.flagged in bob_html and alice_words.flagged not in bob_html
@@ -263,3 +263,25 @@ def test_rendering_the_brief_and_its_pdf_logs_no_private_word(alice_client, writ
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert alice_words.flagged not in logged
     assert alice_words.meaning not in logged
+
+
+def test_the_brief_lists_only_mutual_yeses_and_the_same_for_both(
+    alice, bob, alice_client, bob_client, written
+):
+    from couples.models import AlternativeActivity
+    from couples.services import alternatives
+
+    mutual, alice_only, bob_maybe = AlternativeActivity.objects.filter(couple__isnull=True)[:3]
+    for person in (alice, bob):
+        alternatives.answer_activity(user=person, activity_id=mutual.pk, answer="yes")
+    alternatives.answer_activity(user=alice, activity_id=alice_only.pk, answer="yes")
+    alternatives.answer_activity(user=bob, activity_id=alice_only.pk, answer="no")
+    alternatives.answer_activity(user=bob, activity_id=bob_maybe.pk, answer="maybe")
+    alice_words, bob_words = written
+    for client, words in ((alice_client, alice_words), (bob_client, bob_words)):
+        html = client.get(page_url(words)).content.decode()
+        section = html.split('id="brief-alternatives"')[1].split("</section>")[0]
+        assert mutual.name in section
+        assert alice_only.name not in section and bob_maybe.name not in section
+        text = pdf_text(client.get(pdf_url(words)))
+        assert mutual.name in text

@@ -271,3 +271,23 @@ def test_service_refuses_a_wrong_password_directly(alice, written):
 def test_session_engine_is_the_database():
     # Deletion ends sessions by deleting their rows: that only holds for this engine.
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+
+
+def test_deletion_switches_the_partner_live_and_closes_the_persons_sockets(
+    alice, bob, couple, monkeypatch, django_capture_on_commit_callbacks
+):
+    from couples.services.ownership import delete_account
+    from realtime import broadcast
+    from tests.factories import PASSWORD
+
+    sent = []
+    monkeypatch.setattr(broadcast, "send_rollback_unsafe", lambda g, e: sent.append((g, e)))
+    alice_id = alice.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_account(user=alice, password=PASSWORD)
+    groups = [group for group, _event in sent]
+    assert f"user.{bob.pk}" in groups  # bob's dashboard switches to "not linked"
+    assert {"type": "session.check", "ended": ""} in [
+        event for group, event in sent if group == f"user.{alice_id}"
+    ]
+    assert not any(group.startswith("couple.") for group in groups)

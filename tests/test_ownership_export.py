@@ -198,3 +198,30 @@ def test_export_refuses_post(alice_client):
     assert alice_client.post(DOWNLOAD, {}).status_code == 405
     assert alice_client.post(PAGE, {}).status_code == 405
     assert alice_client.post(DOWNLOAD, {}, csrf=False).status_code in (403, 405)
+
+
+def test_export_holds_my_own_alternative_answers_and_proposals_never_the_partners(
+    alice, bob, alice_client, bob_client, couple
+):
+    from couples.models import AlternativeActivity
+    from couples.services import alternatives
+
+    first, second = AlternativeActivity.objects.filter(couple__isnull=True)[:2]
+    alternatives.answer_activity(user=alice, activity_id=first.pk, answer="maybe")
+    alternatives.answer_activity(user=bob, activity_id=first.pk, answer="no")
+    alternatives.answer_activity(user=bob, activity_id=second.pk, answer="yes")
+    alternatives.propose_activity(author=bob, name="Bob-proposal canary")
+    alternatives.propose_activity(author=alice, name="Stargazing together")
+    _response, document = download(alice_client)
+    validate(document)
+    assert document["alternative_answers"] == [
+        {
+            "couple": couple.pk,
+            "activity": first.name,
+            "answer": "maybe",
+            "answered_at": document["alternative_answers"][0]["answered_at"],
+        }
+    ]
+    assert [p["name"] for p in document["alternatives_proposed"]] == ["Stargazing together"]
+    raw = json.dumps(document)
+    assert "Bob-proposal canary" not in raw and '"no"' not in raw and second.name not in raw

@@ -2,9 +2,8 @@
 
 Order matters and lives in one place, ``delete_account``:
 1. The couple is dissolved first through the ordinary unlink service, so the
-   partner's space turns "not linked" exactly as after an unlink (live sync: the
-   unlink broadcast, and closing this person's sockets, hook in here — see the
-   marked lines).
+   partner's space turns "not linked" exactly as after an unlink (live, after
+   commit), and this person's sockets are asked to re-check and close.
 2. Sessions the person planned that hold nobody else's topics are deleted;
    sessions that hold the partner's topics stay (``created_by`` becomes null) so
    the partner keeps what they wrote.
@@ -23,6 +22,8 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+
+from realtime import broadcast
 
 from ..models import AgendaTopic, Membership, TherapySession
 from . import ServiceError
@@ -44,9 +45,11 @@ def delete_account(*, user, password):
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
         if Membership.objects.current().filter(user=user).exists():
+            # The partner's dashboard switches to "not linked" (live, after commit).
             linking_service.unlink(user=user)
-            # live sync: the unlink broadcast goes here (or inside unlink), and this
-            # person's own sockets (group user.<id>) are closed after commit.
+        # After commit this person's sockets re-check their session, find no such
+        # person any more and close, on every device.
+        broadcast.session_changed(user=user.pk)
         _delete_sessions_planned_alone(user)
         _end_django_sessions(user)
         _forget_login_records(user)
