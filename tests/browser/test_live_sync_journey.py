@@ -227,6 +227,13 @@ def test_bobs_open_dashboard_follows_everything_alice_shares_without_a_reload(
     expect(bob_topics).to_contain_text("How we say no kindly")
     expect(bob_topics).to_contain_text("Added by Alice")
 
+    # alice retires her statement: it leaves bob's screen.
+    mine = alice_page.locator(f"#statement-{statement_pk}")
+    mine.locator("details.statement-retire summary").click()
+    mine.get_by_role("button", name="Retire it").click()
+    expect(alice_page.locator("#statements .statement-mine")).to_have_count(0)
+    expect(partner_statements).to_have_count(0, timeout=LIVE_MS)
+
     assert_not_reloaded(bob_page, marker)
     people.assert_clean()
 
@@ -373,9 +380,7 @@ def test_a_private_reflection_reaches_alices_other_device_and_never_bob(
     wait_until_live(bob_page)
     marker = mark_page(alice_dashboard)
 
-    phone = log_in(
-        new_context("alice-phone", viewport="phone").new_page(), alice, path="/reflections/"
-    )
+    phone = log_in(new_context("alice-phone").new_page(), alice, path="/reflections/")
     phone.locator("#reflection-form textarea[name=body]").fill(
         f"{canary} what stayed with me today"
     )
