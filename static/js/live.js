@@ -84,11 +84,20 @@
       if (retries > 3) { return; }
       setTimeout(function () {
         htmx.ajax("GET", live.dataset.refetchUrl, { target: "#space", swap: "outerHTML" })
-          .then(function () { wrapper.reconnect(); });
+          .then(function () { if (!leaving) { wrapper.reconnect(); } });
       }, delay);
       return;
     }
     setTimeout(function () { wrapper.reconnect(); }, delay);
+  });
+
+  // Set when the server says this person is signed out (401 + HX-Redirect to
+  // the login page, where htmx is taking the page): a socket opened now could
+  // only be refused.
+  var leaving = false;
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status === 401 && xhr.getResponseHeader("HX-Redirect")) { leaving = true; }
   });
 
   var held = {};  // part id -> a push arrived while the person was typing in it

@@ -421,6 +421,8 @@ def test_logging_out_in_one_tab_sends_the_other_tab_to_the_login_page(
     # The second tab's check over HTTP answers 401 with HX-Redirect (expected).
     people.watch("alice").allow(r"status of 401")
 
+    sockets_after_logout = []
+    second_tab.on("websocket", lambda socket: sockets_after_logout.append(socket.url))
     with first_tab.expect_navigation():
         first_tab.get_by_role("button", name="Log out").click()
     assert "/accounts/" in first_tab.url or first_tab.url.endswith("/")
@@ -430,4 +432,6 @@ def test_logging_out_in_one_tab_sends_the_other_tab_to_the_login_page(
     expect(second_tab.locator("input[name=login]")).to_be_visible()
     # Logging in again leads back to the dashboard, not to the fragment it asked for.
     assert "parts" not in second_tab.url, second_tab.url
+    # Sent away, the page opened no new socket (it could only have been refused).
+    assert sockets_after_logout == []
     people.assert_clean()
