@@ -17,7 +17,10 @@ def login_required(view):
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
         if request.htmx:
-            login = redirect_to_login(request.get_full_path())
+            # Back to the page the person was on (HX-Current-URL, same origin
+            # only), never to the fragment it asked for (e.g. /parts/space/).
+            back = request.htmx.current_url_abs_path or request.get_full_path()
+            login = redirect_to_login(back)
             response = HttpResponse(status=401)
             response["HX-Redirect"] = login["Location"]
             return response

@@ -10,7 +10,11 @@
  *   dashboard's parts over HTTP (GET /parts/space/), where the truth is;
  * - a visible "live updates are paused" note while the socket is down;
  * - a push never wipes what the person is typing: a part holding a form with
- *   unsaved input keeps it; the part is refetched once nothing in it is unsaved.
+ *   unsaved input keeps it; the part is refetched once nothing in it is unsaved;
+ * - a pushed part this page does not show (e.g. "my-answers", pushed to all of
+ *   a person's devices) is dropped quietly (the "live-parts" extension on #live);
+ * - the partner's presence mark survives a refetch of the whole body (an HTTP
+ *   render cannot know who is here; the socket said so).
  * CSP-safe: no eval, no inline script; saves stay ordinary HTTP POSTs.
  */
 (function () {
@@ -19,6 +23,22 @@
   var MAX_DELAY_MS = 4000;
   var live = document.getElementById("live");
   if (!live || !window.htmx) { return; }
+
+  // Keep only the pushed elements this page has a place for: htmx would log an
+  // error for each one it cannot find (a part of another page of this person).
+  htmx.defineExtension("live-parts", {
+    transformResponse: function (text) {
+      var template = document.createElement("template");
+      template.innerHTML = text;
+      var kept = Array.prototype.filter.call(template.content.children, function (element) {
+        return element.id && document.getElementById(element.id);
+      });
+      if (kept.length === template.content.children.length) { return text; }
+      return kept.map(function (element) { return element.outerHTML; }).join("\n");
+    }
+  });
+
+  var partnerHere = false;  // what the socket last said about the partner
 
   htmx.config.wsReconnectDelay = function (retryCount) {
     var ceiling = Math.min(MAX_DELAY_MS, 500 * Math.pow(2, retryCount));
@@ -64,11 +84,20 @@
       if (retries > 3) { return; }
       setTimeout(function () {
         htmx.ajax("GET", live.dataset.refetchUrl, { target: "#space", swap: "outerHTML" })
-          .then(function () { wrapper.reconnect(); });
+          .then(function () { if (!leaving) { wrapper.reconnect(); } });
       }, delay);
       return;
     }
     setTimeout(function () { wrapper.reconnect(); }, delay);
+  });
+
+  // Set when the server says this person is signed out (401 + HX-Redirect to
+  // the login page, where htmx is taking the page): a socket opened now could
+  // only be refused.
+  var leaving = false;
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status === 401 && xhr.getResponseHeader("HX-Redirect")) { leaving = true; }
   });
 
   var held = {};  // part id -> a push arrived while the person was typing in it
@@ -114,13 +143,22 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     // The person's own save swapped the part in fresh: nothing is held any more.
     if (event.detail.target && event.detail.target.id) { delete held[event.detail.target.id]; }
+    // A body rendered over HTTP shows the partner as away: restore what the socket said.
+    if (event.target && event.target.id === "space") {
+      var mark = document.getElementById("partner-presence");
+      if (mark) { mark.hidden = !partnerHere; } else { partnerHere = false; }
+    }
   });
 
   live.addEventListener("htmx:wsBeforeMessage", function () {
     seqBefore = seqNow();
   });
 
-  live.addEventListener("htmx:wsAfterMessage", function () {
+  live.addEventListener("htmx:wsAfterMessage", function (event) {
+    var mark = document.getElementById("partner-presence");
+    if (mark && event.detail.message.indexOf('id="partner-presence"') >= 0) {
+      partnerHere = !mark.hidden;
+    }
     var marker = document.getElementById("live-seq");
     var seq = seqNow();
     if (!marker) { return; }
