@@ -1,10 +1,12 @@
-"""Issue 5 in real Chromium (without the live parts, which the lead adds with
-live sync): agenda, each partner's own brief as a PDF, export, deletion.
+"""Issue 5 in real Chromium: a live shared agenda, each partner's own brief as a
+PDF, export, deletion.
 
 alice and bob are a linked couple (factories); each has one reflection flagged
-"bring to therapy" and one not. The two PDFs must differ by exactly each one's
-own flagged reflection; alice's export must validate against the schema; after
-alice deletes her account, bob's dashboard shows "not linked" on reload.
+"bring to therapy" and one not. Each sees the other's agenda topic appear on
+their open dashboard without reload; the two PDFs must differ by exactly each
+one's own flagged reflection; alice's export must validate against the schema;
+when alice deletes her account, bob's open dashboard turns "not linked" without
+reload.
 """
 
 import io
@@ -54,13 +56,19 @@ def test_agenda_briefs_export_and_deletion(page_for, log_in, alice, bob, couple,
         reflections.write_reflection(author=person, body=FLAGGED[name], bring_to_therapy=True)
         reflections.write_reflection(author=person, body=UNFLAGGED[name], bring_to_therapy=False)
     session_path = f"/therapy/{session.pk}/"
-    alice_page = log_in(page_for("alice"), alice, path=session_path)
-    bob_page = log_in(page_for("bob", viewport="phone"), bob, path=session_path)
-
-    # Both add agenda topics; each topic says who added it.
-    add_topic(alice_page, session, "How we say no kindly")
-    add_topic(bob_page, session, "Mornings versus evenings")
+    alice_page = log_in(page_for("alice"), alice, path="/")
+    bob_page = log_in(page_for("bob", viewport="phone"), bob, path="/")
     for page in (alice_page, bob_page):
+        expect(page.locator("#live-seq")).to_have_attribute("data-kind", "hello")
+        page.evaluate("window.__notReloaded = true")
+
+    # Both add agenda topics on their dashboards; each appears live for the other.
+    add_topic(alice_page, session, "How we say no kindly")
+    expect(bob_page.locator("#therapy")).to_contain_text("How we say no kindly")
+    add_topic(bob_page, session, "Mornings versus evenings")
+    expect(alice_page.locator("#therapy")).to_contain_text("Mornings versus evenings")
+    for page in (alice_page, bob_page):
+        assert page.evaluate("window.__notReloaded") is True
         page.goto(session_path)
         agenda = page.locator(f"#agenda-{session.pk}")
         expect(agenda).to_contain_text("How we say no kindly")
@@ -95,13 +103,16 @@ def test_agenda_briefs_export_and_deletion(page_for, log_in, alice, bob, couple,
     assert FLAGGED["alice"] in text and UNFLAGGED["alice"] in text
     assert FLAGGED["bob"] not in text and "Mornings versus evenings" not in text
 
-    # alice deletes her account; bob's dashboard turns "not linked".
+    # alice deletes her account; bob's open dashboard turns "not linked" live.
+    bob_page.goto("/")
+    expect(bob_page.locator("#live-seq")).to_have_attribute("data-kind", "hello")
+    bob_page.evaluate("window.__notReloaded = true")
     alice_page.goto("/accounts/delete/")
     alice_page.locator("input[name=password]").fill(PASSWORD)
     alice_page.locator("input[name=confirm]").check()
     with alice_page.expect_navigation():
         alice_page.locator("#confirm-delete").click()
     expect(alice_page.locator("#messages")).to_contain_text("Your account and everything")
-    bob_page.goto("/")
     expect(bob_page.locator("#linking")).to_be_visible()
-    assert "Alice" not in bob_page.content()
+    assert bob_page.evaluate("window.__notReloaded") is True
+    assert "Alice" not in bob_page.locator("#main").inner_text()
