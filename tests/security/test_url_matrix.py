@@ -16,7 +16,7 @@ from .harness import (
     response_text,
     url_for,
 )
-from .url_table import ROWS, row_for
+from .url_table import EXTRA_ROWS, ROWS, row_for
 from .world import ROLES, build_world
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def test_every_row_still_names_a_url_pattern():
     stale = [
         row.key
         for row in ROWS
-        if (row.key not in keys)
+        if (row.url_name not in keys)
         and not (row.key.endswith("*") and any(k.startswith(row.key[:-1]) for k in keys))
     ]
     assert not stale, f"Rows for URL names that no longer exist: {stale}"
@@ -53,11 +53,8 @@ def _path(pattern, row, world):
     return url_for(pattern, {k: kwargs[k] for k in pattern.params})
 
 
-@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.key)
-def test_every_role_and_method_gets_the_expected_answer_and_nothing_foreign(pattern, world):
-    row = row_for(pattern.key)
-    assert row is not None, f"{pattern.key} has no row in url_table.py"
-    path = _path(pattern, row, world)
+def check_every_cell(row, path, world):
+    """Every role x method on ``path``: the problems found (empty when all is well)."""
     problems = []
     for role in ROLES:
         request = Requester(world.user(role))
@@ -85,6 +82,26 @@ def test_every_role_and_method_gets_the_expected_answer_and_nothing_foreign(patt
                 for canary in hidden
                 if canary.text in text
             )
+    return problems
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.key)
+def test_every_role_and_method_gets_the_expected_answer_and_nothing_foreign(pattern, world):
+    row = row_for(pattern.key)
+    assert row is not None, f"{pattern.key} has no row in url_table.py"
+    problems = check_every_cell(row, _path(pattern, row, world), world)
+    assert not problems, "\n".join(problems)
+
+
+PATTERNS_BY_KEY = {p.key: p for p in PATTERNS}
+
+
+@pytest.mark.parametrize("row", EXTRA_ROWS, ids=lambda r: r.key)
+def test_every_extra_row_gets_the_expected_answer_and_nothing_foreign(row, world):
+    """The same URL pattern with other objects: a retired statement's history,
+    and /parts/<name>/ for every registered part name (bob fetching the
+    user-scoped ``reflections`` or ``my-answers`` gets his own, never alice's)."""
+    problems = check_every_cell(row, _path(PATTERNS_BY_KEY[row.pattern], row, world), world)
     assert not problems, "\n".join(problems)
 
 
