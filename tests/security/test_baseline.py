@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
@@ -25,6 +26,8 @@ def production_env(**extra):
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="commonground.example",
         CSRF_TRUSTED_ORIGINS="https://commonground.example",
+        # Production refuses to start without the reflections' encryption keys.
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
     )
     env.update(extra)
     return env
