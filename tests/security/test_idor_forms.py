@@ -19,7 +19,6 @@ from couples.models import Couple
 from couples.services import alternatives
 
 from .harness import changed_tables, client_for, db_fingerprint, send
-from .world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -195,12 +194,9 @@ WRITES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """One world for the module: each request runs in a rolled-back savepoint."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world()
-        transaction.set_rollback(True)
+@pytest.fixture
+def world(shared_world):
+    return shared_world
 
 
 @pytest.mark.parametrize(

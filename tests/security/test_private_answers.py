@@ -16,7 +16,6 @@ from couples.services import alternatives
 
 from .harness import Requester, iter_patterns, response_text, url_for
 from .url_table import ROWS
-from .world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +53,8 @@ def _answer(world, activity, answer):
     alternatives.answer_activity(user=world.alice, activity_id=activity.pk, answer=answer)
 
 
-def test_alices_no_maybe_and_silence_leave_no_trace_for_bob_or_a_stranger():
-    world = build_world()
+def test_alices_no_maybe_and_silence_leave_no_trace_for_bob_or_a_stranger(shared_world):
+    world = shared_world
     proposal = world.objects["alternative"]  # alice: no
     first, second, third = world.objects["catalogue"][:3]  # alice: maybe, -, -
     before = {role: _snapshot(world, role) for role in ("partner", "outsider")}
@@ -71,9 +70,9 @@ def test_alices_no_maybe_and_silence_leave_no_trace_for_bob_or_a_stranger():
         assert not changed, f"{role} can tell alice's answers changed from: {changed}"
 
 
-def test_the_differential_would_notice_a_mutual_yes():
+def test_the_differential_would_notice_a_mutual_yes(shared_world):
     """The control: the one thing bob may learn (a mutual yes) does show."""
-    world = build_world()
+    world = shared_world
     activity = world.objects["catalogue"][1]
     before = _snapshot(world, "partner")
     alternatives.answer_activity(user=world.bob, activity_id=activity.pk, answer="yes")

@@ -17,7 +17,7 @@ from .harness import (
     url_for,
 )
 from .url_table import EXTRA_ROWS, ROWS, row_for
-from .world import ROLES, build_world
+from .world import ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +44,8 @@ def test_every_row_still_names_a_url_pattern():
 
 
 @pytest.fixture
-def world():
-    return build_world()
+def world(shared_world):
+    return shared_world
 
 
 def _path(pattern, row, world):
