@@ -241,6 +241,7 @@ async def test_alices_writes_reach_bob_without_her_secrets_and_carol_hears_nothi
     leaked = [canary for canary in PRIVATE if canary in bob_text]
     assert not leaked, f"bob's frames carry alice's private text: {leaked}"
     assert frames["carol"] == [], "a stranger received frames of someone else's couple"
+    assert "Rfl7-bobs-own-canary" not in "\n".join(frames["alice"]), "bob's journal reached alice"
     # Controls: the frames do carry what may be seen, where it may be seen.
     # (each push renders the state at delivery: the short-lived topic may be gone)
     assert "Stm7-edited" in bob_text and "Thr7 Other" in bob_text

@@ -129,6 +129,13 @@ def test_the_canaries_are_findable_where_they_may_be_seen(world):
     assert world.alice.email in response_text(email_page)
     partner_view, _ = Requester(world.bob)("GET", "/")
     assert world.alice.display_name in response_text(partner_view)
+    # The user-scoped parts are each viewer's own: bob's journal for bob, alice's for her.
+    bobs_part, _ = Requester(world.bob)("GET", "/parts/reflections/")
+    assert "Rfl7-bobs-own-canary" in response_text(bobs_part)
+    alices_part, _ = Requester(world.alice)("GET", "/parts/reflections/")
+    assert "Rfl7-body-canary" in response_text(alices_part)
+    alices_answers, _ = Requester(world.alice)("GET", "/parts/my-answers/")
+    assert "Alt7 proposal canary" in response_text(alices_answers)
     outsider_view, _ = Requester(world.carol)("GET", "/")
     assert world.dave.display_name in response_text(outsider_view)
     assert world.alice.display_name not in response_text(outsider_view)

@@ -21,6 +21,7 @@ ROLES = ("anonymous", "owner", "partner", "outsider")
 EVERYONE = frozenset(ROLES)
 COUPLE = frozenset({"owner", "partner"})
 OWNER_ONLY = frozenset({"owner"})
+PARTNER_ONLY = frozenset({"partner"})  # bob's own private things (e.g. his reflection)
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,9 @@ def reflections_area(world):
     )
     for field_name, text in REFLECTION_CANARIES.items():
         yield Canary(text, OWNER_ONLY, f"alice's reflection {field_name}")
+    # bob's own journal: he sees it (his /parts/reflections/ is HIS view), alice never.
+    _reflection(world.bob, {"body": "Rfl7-bobs-own-canary"})
+    yield Canary("Rfl7-bobs-own-canary", PARTNER_ONLY, "bob's reflection")
 
 
 @planter
