@@ -124,6 +124,18 @@ WRITES = [
         lambda w: f"/statements/{w.objects['statement'].pk}/heard/",
         lambda w: {},
     ),
+    (
+        "statement_retire",
+        "owner",
+        lambda w: f"/statements/{w.objects['statement'].pk}/retire/",
+        lambda w: {},
+    ),
+    (
+        "reflection_delete",
+        "owner",
+        lambda w: f"/reflections/{w.objects['reflection'].pk}/delete/",
+        lambda w: {},
+    ),
     ("reflection_create", "owner", lambda w: "/reflections/new/", lambda w: {"body": "mine"}),
     (
         "reflection_edit",
