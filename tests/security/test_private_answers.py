@@ -81,3 +81,34 @@ def test_the_differential_would_notice_a_mutual_yes(shared_world):
     after = _snapshot(world, "partner")
     assert middle != before  # bob's own answer shows on his own pages
     assert [k for k in middle if middle[k] != after[k]], "a mutual yes changed nothing bob sees"
+
+
+def test_bobs_own_answers_and_withdrawals_answer_the_same_whatever_alice_said(shared_world):
+    """bob's writes (answer, take back) must not answer differently depending on
+    alice's no, maybe or silence: only a mutual yes may show."""
+    world = shared_world
+    activity = world.objects["alternative"]
+    path = f"/alternatives/{activity.pk}"
+    bob = Requester(world.bob)
+    seen = {}
+    for alices in ("no", "maybe", ""):
+        _answer(world, activity, alices)
+        for method in ("POST", "HX-POST"):
+            for answer in ("yes", "no", "maybe", ""):
+                data = {f"a{activity.pk}-answer": answer}
+                response, _ = bob(method, f"{path}/answer/", data=data)
+                key = f"{method} answer={answer!r}"
+                seen.setdefault(key, set()).add(
+                    CLOCK.sub("", TOKEN.sub("T", response_text(response)))
+                )
+            response, _ = bob(method, f"{path}/withdraw/")
+            seen.setdefault(f"{method} withdraw", set()).add(
+                CLOCK.sub("", TOKEN.sub("T", response_text(response)))
+            )
+    differing = [key for key, bodies in seen.items() if len(bodies) > 1]
+    assert not differing, f"bob's answer depends on alice's private answer: {differing}"
+    # The control: alice's yes makes bob's yes a mutual one, and that does show.
+    _answer(world, activity, "yes")
+    response, _ = bob("HX-POST", f"{path}/answer/", data={f"a{activity.pk}-answer": "yes"})
+    body = CLOCK.sub("", TOKEN.sub("T", response_text(response)))
+    assert body not in seen["HX-POST answer='yes'"]
