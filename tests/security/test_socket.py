@@ -247,3 +247,24 @@ async def test_alices_writes_reach_bob_without_her_secrets_and_carol_hears_nothi
     assert "Stm7-edited" in bob_text and "Thr7 Other" in bob_text
     assert "Alt7 second proposal" in bob_text
     assert "Rfl7-second-canary" in "\n".join(frames["alice"])
+
+
+@pytest.mark.asyncio
+async def test_an_idle_device_socket_never_receives_journal_text(make_client):
+    """alice's own device whose re-authentication has lapsed (a laptop left
+    open): pushes of her journal part carry none of its text."""
+    from tests.reflections_helpers import forget_reauth
+
+    world = await sync_to_async(build_world)()
+    idle = await signed_in(make_client, world.alice)
+    await sync_to_async(forget_reauth)(idle)
+    socket = await open_socket(idle)
+    try:
+        await drain(socket, 0.3)
+        await act(reflections.write_reflection, author=world.alice, body="Rfl7-idle-canary")
+        frames = await frames_until(socket, 'id="reflections"', timeout=5)
+        text = "\n".join(frames)
+        assert "Rfl7-idle-canary" not in text
+        assert not [c for c in REFLECTION_CANARIES.values() if c in text]
+    finally:
+        await close_quietly(socket)
