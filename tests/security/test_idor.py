@@ -14,7 +14,6 @@ from tests.factories import UserFactory
 
 from .harness import UNSAFE_METHODS, Requester, iter_patterns, url_for
 from .url_table import ROWS, row_for
-from .world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +24,18 @@ FORM_IDOR_ROWS = [row for row in ROWS if row.idor_form]
 
 def _ids(rows):
     return [pytest.param(row, id=row.key) for row in rows] or [
-        pytest.param(None, marks=pytest.mark.skip(reason="no view takes object ids yet"))
+        pytest.param(
+            None,
+            marks=pytest.mark.skip(
+                reason="no form carries an object id; smuggled ids: test_idor_forms.py"
+            ),
+        )
     ]
 
 
 @pytest.mark.parametrize("row", _ids(URL_IDOR_ROWS))
-def test_a_strangers_id_in_the_url_is_404_and_changes_nothing(row):
-    world = build_world()
+def test_a_strangers_id_in_the_url_is_404_and_changes_nothing(row, shared_world):
+    world = shared_world
     pattern = PATTERNS[row.key]
     path = url_for(pattern, row.idor_kwargs(world))
     problems = []
@@ -49,8 +53,8 @@ def test_a_strangers_id_in_the_url_is_404_and_changes_nothing(row):
 
 
 @pytest.mark.parametrize("row", _ids(FORM_IDOR_ROWS))
-def test_a_strangers_id_in_a_form_field_is_404_and_changes_nothing(row):
-    world = build_world()
+def test_a_strangers_id_in_a_form_field_is_404_and_changes_nothing(row, shared_world):
+    world = shared_world
     path = url_for(PATTERNS[row.key], row.kwargs(world))
     for role in ("owner", "partner"):
         response, changed = Requester(world.user(role))(
@@ -79,8 +83,8 @@ def smuggle(world, **data):
     return data
 
 
-def test_profile_ignores_a_strangers_id_in_the_form():
-    world = build_world()
+def test_profile_ignores_a_strangers_id_in_the_form(shared_world):
+    world = shared_world
     response, _ = Requester(world.alice)(
         "POST", "/accounts/profile/", data=smuggle(world, display_name="Alice again")
     )
@@ -89,8 +93,8 @@ def test_profile_ignores_a_strangers_id_in_the_form():
     assert world.carol.display_name == "Carol"
 
 
-def test_unlink_with_a_strangers_couple_id_ends_only_ones_own_couple(make_client):
-    world = build_world()
+def test_unlink_with_a_strangers_couple_id_ends_only_ones_own_couple(make_client, shared_world):
+    world = shared_world
     response = make_client(world.alice).post("/unlink/", smuggle(world, confirm="on"))
     assert response.status_code == 302
     assert Couple.objects.get(pk=world.couple.pk).dissolved_at is not None
@@ -98,8 +102,8 @@ def test_unlink_with_a_strangers_couple_id_ends_only_ones_own_couple(make_client
     assert Membership.objects.current().filter(couple=world.carol_couple).count() == 2
 
 
-def test_revoking_never_touches_a_strangers_invite(make_client):
-    world = build_world()
+def test_revoking_never_touches_a_strangers_invite(make_client, shared_world):
+    world = shared_world
     erin = UserFactory(email="erin.idor@example.com")
     invite, _code = linking.create_invite(creator=erin)
     client = make_client(world.alice)

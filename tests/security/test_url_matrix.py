@@ -16,8 +16,8 @@ from .harness import (
     response_text,
     url_for,
 )
-from .url_table import ROWS, row_for
-from .world import ROLES, build_world
+from .url_table import EXTRA_ROWS, ROWS, row_for
+from .world import ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -37,15 +37,15 @@ def test_every_row_still_names_a_url_pattern():
     stale = [
         row.key
         for row in ROWS
-        if (row.key not in keys)
+        if (row.url_name not in keys)
         and not (row.key.endswith("*") and any(k.startswith(row.key[:-1]) for k in keys))
     ]
     assert not stale, f"Rows for URL names that no longer exist: {stale}"
 
 
 @pytest.fixture
-def world():
-    return build_world()
+def world(shared_world):
+    return shared_world
 
 
 def _path(pattern, row, world):
@@ -53,11 +53,8 @@ def _path(pattern, row, world):
     return url_for(pattern, {k: kwargs[k] for k in pattern.params})
 
 
-@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.key)
-def test_every_role_and_method_gets_the_expected_answer_and_nothing_foreign(pattern, world):
-    row = row_for(pattern.key)
-    assert row is not None, f"{pattern.key} has no row in url_table.py"
-    path = _path(pattern, row, world)
+def check_every_cell(row, path, world):
+    """Every role x method on ``path``: the problems found (empty when all is well)."""
     problems = []
     for role in ROLES:
         request = Requester(world.user(role))
@@ -85,6 +82,26 @@ def test_every_role_and_method_gets_the_expected_answer_and_nothing_foreign(patt
                 for canary in hidden
                 if canary.text in text
             )
+    return problems
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.key)
+def test_every_role_and_method_gets_the_expected_answer_and_nothing_foreign(pattern, world):
+    row = row_for(pattern.key)
+    assert row is not None, f"{pattern.key} has no row in url_table.py"
+    problems = check_every_cell(row, _path(pattern, row, world), world)
+    assert not problems, "\n".join(problems)
+
+
+PATTERNS_BY_KEY = {p.key: p for p in PATTERNS}
+
+
+@pytest.mark.parametrize("row", EXTRA_ROWS, ids=lambda r: r.key)
+def test_every_extra_row_gets_the_expected_answer_and_nothing_foreign(row, world):
+    """The same URL pattern with other objects: a retired statement's history,
+    and /parts/<name>/ for every registered part name (bob fetching the
+    user-scoped ``reflections`` or ``my-answers`` gets his own, never alice's)."""
+    problems = check_every_cell(row, _path(PATTERNS_BY_KEY[row.pattern], row, world), world)
     assert not problems, "\n".join(problems)
 
 
@@ -112,6 +129,13 @@ def test_the_canaries_are_findable_where_they_may_be_seen(world):
     assert world.alice.email in response_text(email_page)
     partner_view, _ = Requester(world.bob)("GET", "/")
     assert world.alice.display_name in response_text(partner_view)
+    # The user-scoped parts are each viewer's own: bob's journal for bob, alice's for her.
+    bobs_part, _ = Requester(world.bob)("GET", "/parts/reflections/")
+    assert "Rfl7-bobs-own-canary" in response_text(bobs_part)
+    alices_part, _ = Requester(world.alice)("GET", "/parts/reflections/")
+    assert "Rfl7-body-canary" in response_text(alices_part)
+    alices_answers, _ = Requester(world.alice)("GET", "/parts/my-answers/")
+    assert "Alt7 proposal canary" in response_text(alices_answers)
     outsider_view, _ = Requester(world.carol)("GET", "/")
     assert world.dave.display_name in response_text(outsider_view)
     assert world.alice.display_name not in response_text(outsider_view)

@@ -93,6 +93,13 @@ class Row:
     reason: str = ""
     idor_kwargs: Callable | None = None
     idor_form: Callable | None = None
+    # Set on an *extra* row: the same URL pattern requested with other kwargs
+    # (e.g. a retired statement's history, each part name). ``key`` is then a label.
+    pattern: str | None = None
+
+    @property
+    def url_name(self):
+        return self.pattern or self.key
 
 
 ROWS = [
@@ -135,6 +142,289 @@ ROWS = [
         "unlink",
         roles(anonymous=app_anonymous(), signed_in=fn(GET=200, POST=422)),
         reason="a member unlinks their own couple; POST without the tick: 422",
+    ),
+    # --- The areas ----------------------------------------------------------------
+    # The POST the matrix sends is empty: forms answer 422 (nothing saved); id-taking
+    # actions without a form act (302, htmx 200) for the one role they belong to.
+    Row(
+        "reauth_confirm",
+        roles(anonymous=app_anonymous(), signed_in=fn(GET=200, POST=422)),
+        reason="asks the signed-in person for their own password; empty: 422",
+    ),
+    Row(
+        "part",
+        roles(anonymous=app_anonymous(post=False), signed_in=fn(GET=200)),
+        kwargs=lambda w: {"name": "statements"},
+        reason="one part for its viewer; every registered name is walked by "
+        "test_url_matrix.py::test_every_part_name_answers_each_role_with_its_own_view",
+    ),
+    Row(
+        "privacy",
+        roles(anonymous=fn(GET=200), signed_in=fn(GET=200)),
+        reason="public page",
+    ),
+    # Statements ("what my no means")
+    Row(
+        "statement_new",
+        roles(anonymous=app_anonymous(), signed_in=fn(GET=200, POST=422)),
+        reason="one's own new statement in one's own couple",
+    ),
+    Row(
+        "statement_edit",
+        roles(
+            anonymous=app_anonymous(),
+            owner=fn(GET=200, POST=422),
+            partner=fn(GET=404, POST=404),
+            outsider=fn(GET=404, POST=404),
+        ),
+        kwargs=lambda w: {"pk": w.objects["statement"].pk},
+        idor_kwargs=lambda w: {"pk": w.foreign["statement"].pk},
+        reason="only the author edits",
+    ),
+    Row(
+        "statement_retire",
+        roles(
+            anonymous=app_anonymous(get=False),
+            owner=statuses(POST=302, HX_POST=200),
+            partner=fn(POST=404),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"pk": w.objects["statement"].pk},
+        idor_kwargs=lambda w: {"pk": w.foreign["statement"].pk},
+        reason="only the author retires",
+    ),
+    Row(
+        "statement_heard",
+        roles(
+            anonymous=app_anonymous(get=False),
+            owner=fn(POST=404),
+            partner=statuses(POST=302, HX_POST=200),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"pk": w.objects["statement"].pk},
+        idor_kwargs=lambda w: {"pk": w.foreign["statement"].pk},
+        reason="only the partner marks a statement heard",
+    ),
+    Row(
+        "statement_ask",
+        roles(
+            anonymous=app_anonymous(get=False),
+            owner=fn(POST=404),
+            partner=fn(POST=422),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"pk": w.objects["statement"].pk},
+        idor_kwargs=lambda w: {"pk": w.foreign["statement"].pk},
+        reason="only the partner asks about a statement; empty question: 422",
+    ),
+    Row(
+        "statement_history",
+        roles(
+            anonymous=app_anonymous(post=False),
+            owner=fn(GET=200),
+            partner=fn(GET=200),
+            outsider=fn(GET=404),
+        ),
+        kwargs=lambda w: {"pk": w.objects["statement"].pk},
+        idor_kwargs=lambda w: {"pk": w.foreign["statement"].pk},
+        reason="a shared statement's history is the couple's",
+    ),
+    Row(
+        "statement_history_retired",
+        roles(
+            anonymous=app_anonymous(post=False),
+            owner=fn(GET=200),
+            partner=fn(GET=404),
+            outsider=fn(GET=404),
+        ),
+        kwargs=lambda w: {"pk": w.objects["retired_statement"].pk},
+        pattern="statement_history",
+        reason="a retired statement's history stays with its author",
+    ),
+    Row(
+        "statement_answer",
+        roles(
+            anonymous=app_anonymous(get=False),
+            owner=fn(POST=404),
+            partner=fn(POST=422),
+            outsider=fn(POST=404),
+        ),
+        # alice's question on bob's statement: bob (its author) answers.
+        kwargs=lambda w: {"pk": w.objects["question"].pk},
+        idor_kwargs=lambda w: {"pk": w.foreign["question"].pk},
+        reason="only the statement's author answers a question; empty: 422",
+    ),
+    # Reflections (private journal: the owner alone; everyone else 404)
+    Row(
+        "reflections",
+        roles(anonymous=app_anonymous(post=False), signed_in=fn(GET=200)),
+        reason="each person's own journal",
+    ),
+    Row(
+        "reflection_create",
+        roles(anonymous=app_anonymous(get=False), signed_in=fn(POST=422)),
+        reason="an empty entry is refused",
+    ),
+    Row(
+        "reflection_detail",
+        roles(
+            anonymous=app_anonymous(post=False),
+            owner=fn(GET=200),
+            partner=fn(GET=404),
+            outsider=fn(GET=404),
+        ),
+        kwargs=lambda w: {"reflection_id": w.objects["reflection"].pk},
+        idor_kwargs=lambda w: {"reflection_id": w.foreign["reflection"].pk},
+        reason="owner only",
+    ),
+    Row(
+        "reflection_edit",
+        roles(
+            anonymous=app_anonymous(),
+            owner=fn(GET=200, POST=409),
+            partner=fn(GET=404, POST=404),
+            outsider=fn(GET=404, POST=404),
+        ),
+        kwargs=lambda w: {"reflection_id": w.objects["reflection"].pk},
+        idor_kwargs=lambda w: {"reflection_id": w.foreign["reflection"].pk},
+        reason="owner only; a save without the version it was edited from counts as "
+        "stale (check_version): 409, nothing saved",
+    ),
+    Row(
+        "reflection_delete",
+        roles(
+            anonymous=app_anonymous(),
+            owner=statuses(GET=200, POST=302, HX_POST=200),
+            partner=fn(GET=404, POST=404),
+            outsider=fn(GET=404, POST=404),
+        ),
+        kwargs=lambda w: {"reflection_id": w.objects["reflection"].pk},
+        idor_kwargs=lambda w: {"reflection_id": w.foreign["reflection"].pk},
+        reason="owner only",
+    ),
+    Row(
+        "reflection_therapy",
+        roles(
+            anonymous=app_anonymous(get=False),
+            owner=statuses(POST=302, HX_POST=200),
+            partner=fn(POST=404),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"reflection_id": w.objects["reflection"].pk},
+        idor_kwargs=lambda w: {"reflection_id": w.foreign["reflection"].pk},
+        reason="owner only",
+    ),
+    # Timing
+    Row(
+        "timing_edit",
+        roles(anonymous=app_anonymous(), signed_in=fn(GET=200, POST=422)),
+        reason="one's own week in one's own couple; no ids",
+    ),
+    # Therapy
+    Row(
+        "therapy_session_create",
+        roles(anonymous=app_anonymous(get=False), signed_in=fn(POST=422)),
+        reason="a session in one's own couple; empty: 422",
+    ),
+    Row(
+        "therapy_session",
+        roles(
+            anonymous=app_anonymous(post=False),
+            signed_in=fn(GET=200),
+            outsider=fn(GET=404),
+        ),
+        kwargs=lambda w: {"session_id": w.objects["therapy_session"].pk},
+        idor_kwargs=lambda w: {"session_id": w.foreign["therapy_session"].pk},
+        reason="the couple's session",
+    ),
+    Row(
+        "therapy_session_update",
+        roles(
+            anonymous=app_anonymous(get=False),
+            signed_in=fn(POST=422),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"session_id": w.objects["therapy_session"].pk},
+        idor_kwargs=lambda w: {"session_id": w.foreign["therapy_session"].pk},
+        reason="the couple's session; empty: 422",
+    ),
+    Row(
+        "therapy_topic_add",
+        roles(
+            anonymous=app_anonymous(get=False),
+            signed_in=fn(POST=422),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"session_id": w.objects["therapy_session"].pk},
+        idor_kwargs=lambda w: {"session_id": w.foreign["therapy_session"].pk},
+        reason="the couple's agenda; empty: 422",
+    ),
+    Row(
+        "therapy_topic_move",
+        roles(
+            anonymous=app_anonymous(get=False),
+            signed_in=fn(POST=422),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"topic_id": w.objects["topic"].pk},
+        idor_kwargs=lambda w: {"topic_id": w.foreign["topic"].pk},
+        reason="the couple's agenda; no direction: 422",
+    ),
+    Row(
+        "therapy_topic_remove",
+        roles(
+            anonymous=app_anonymous(get=False),
+            owner=statuses(POST=302, HX_POST=200),
+            partner=fn(POST=403),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"topic_id": w.objects["topic"].pk},
+        idor_kwargs=lambda w: {"topic_id": w.foreign["topic"].pk},
+        reason="only who added a topic removes it (bob: 403, 'not yours'); a stranger: 404",
+    ),
+    Row(
+        "therapy_topic_discussed",
+        roles(
+            anonymous=app_anonymous(get=False),
+            signed_in=fn(POST=422),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"topic_id": w.objects["topic"].pk},
+        idor_kwargs=lambda w: {"topic_id": w.foreign["topic"].pk},
+        reason="the couple's agenda; no choice: 422",
+    ),
+    # Alternatives (answers private; only mutual yeses shared)
+    Row(
+        "alternatives",
+        roles(anonymous=app_anonymous(post=False), signed_in=fn(GET=200)),
+        reason="each person's own answers",
+    ),
+    Row(
+        "alternatives_propose",
+        roles(anonymous=app_anonymous(get=False), signed_in=fn(POST=422)),
+        reason="a proposal in one's own couple; empty name: 422",
+    ),
+    Row(
+        "alternatives_answer",
+        roles(
+            anonymous=app_anonymous(get=False),
+            signed_in=fn(POST=422),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"activity_id": w.objects["alternative"].pk},
+        idor_kwargs=lambda w: {"activity_id": w.foreign["alternative"].pk},
+        reason="one's own answer to an activity of one's couple; no answer field: 422",
+    ),
+    Row(
+        "alternatives_withdraw",
+        roles(
+            anonymous=app_anonymous(get=False),
+            signed_in=statuses(POST=302, HX_POST=200),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"activity_id": w.objects["alternative"].pk},
+        idor_kwargs=lambda w: {"activity_id": w.foreign["alternative"].pk},
+        reason="takes back one's own yes (none here: nothing changes)",
     ),
     # --- allauth ------------------------------------------------------------------
     Row(
@@ -231,9 +521,44 @@ ROWS = [
 ]
 
 
+def _part_rows():
+    """/parts/<name>/ for every registered part name (and the whole-space body):
+    each viewer gets their own view; a user-scoped part (reflections,
+    my-answers) fetched by bob is bob's, never alice's. An unknown name: 404."""
+    import couples.views  # noqa: F401  (registers every area's parts)
+    from couples import parts
+    from couples.views.dashboard import SPACE_PART
+
+    names = [*parts.PARTS, SPACE_PART]
+    rows = [
+        Row(
+            f"part[{name}]",
+            roles(anonymous=app_anonymous(post=False), signed_in=fn(GET=200)),
+            kwargs=lambda w, name=name: {"name": name},
+            pattern="part",
+            reason=f"the {name!r} part ({getattr(parts.PARTS.get(name), 'scope', 'couple')})",
+        )
+        for name in names
+    ]
+    rows.append(
+        Row(
+            "part[no-such-part]",
+            roles(anonymous=app_anonymous(post=False), signed_in=fn(GET=404)),
+            kwargs=lambda w: {"name": "no-such-part"},
+            pattern="part",
+            reason="an unknown part name",
+        )
+    )
+    return rows
+
+
+ROWS += _part_rows()
+EXTRA_ROWS = [row for row in ROWS if row.pattern]
+
+
 def row_for(key):
     """The row for a pattern key: its own row, else the longest matching group."""
-    exact = {row.key: row for row in ROWS if not row.key.endswith("*")}
+    exact = {row.key: row for row in ROWS if not row.key.endswith("*") and not row.pattern}
     if key in exact:
         return exact[key]
     groups = [row for row in ROWS if row.key.endswith("*") and key.startswith(row.key[:-1])]

@@ -21,6 +21,7 @@ ROLES = ("anonymous", "owner", "partner", "outsider")
 EVERYONE = frozenset(ROLES)
 COUPLE = frozenset({"owner", "partner"})
 OWNER_ONLY = frozenset({"owner"})
+PARTNER_ONLY = frozenset({"partner"})  # bob's own private things (e.g. his reflection)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,153 @@ def alice_account(world):
     yield Canary(world.alice.display_name, COUPLE, "alice's display name")
     # Her sign-in address is hers alone: her partner never needs it.
     yield Canary(world.alice.email, OWNER_ONLY, "alice's email address")
+
+
+# --- The areas ---------------------------------------------------------------------
+# Each planter creates alice's things (and the stranger carol's, for IDOR) through
+# the real services, and returns canaries: COUPLE for what is shared with bob,
+# OWNER_ONLY for what is alice's alone.
+
+
+def _statement(author, tag, **extra):
+    from couples.services import statements
+
+    return statements.add_statement(
+        author=author,
+        reason="tired",
+        meaning=f"{tag} meaning",
+        not_meaning=f"{tag} not-meaning",
+        reassurance=f"{tag} reassurance",
+        rain_check=f"{tag} rain-check",
+        **extra,
+    )
+
+
+@planter
+def statements_area(world):
+    from couples.services import statements
+
+    shared = _statement(world.alice, "Stm7-shared-canary")
+    retired = _statement(world.alice, "Stm7-retired-canary")
+    statements.retire_statement(author=world.alice, statement_id=retired.pk)
+    bobs = _statement(world.bob, "Stm7-bobs")
+    question = statements.ask_question(
+        asker=world.alice, statement_id=bobs.pk, text="Qst7-alices-question-canary"
+    )
+    world.objects.update(statement=shared, retired_statement=retired, bobs_statement=bobs)
+    world.objects["question"] = question
+    # The stranger's: carol's statement, and carol's question on dave's.
+    carols = _statement(world.carol, "Stm7-carols")
+    daves = _statement(world.dave, "Stm7-daves")
+    carols_question = statements.ask_question(
+        asker=world.carol, statement_id=daves.pk, text="carol asks dave"
+    )
+    daves_question = statements.ask_question(
+        asker=world.dave, statement_id=carols.pk, text="dave asks carol"
+    )
+    world.foreign.update(
+        statement=carols,
+        daves_statement=daves,
+        question=carols_question,
+        question_to_carol=daves_question,
+    )
+    yield Canary("Stm7-shared-canary meaning", COUPLE, "alice's statement")
+    yield Canary("Stm7-shared-canary reassurance", COUPLE, "alice's statement reassurance")
+    # A retired statement's text stays with its author.
+    yield Canary("Stm7-retired-canary meaning", OWNER_ONLY, "alice's retired statement")
+    yield Canary("Qst7-alices-question-canary", COUPLE, "alice's question to bob")
+
+
+@planter
+def timing_area(world):
+    from couples.overlap import EMPTY_GRID
+    from couples.services import timing
+
+    cells = EMPTY_GRID
+    timing.save_timing(
+        author=world.alice, cells=cells, notes="Tmg7-notes-canary", expected_version=0
+    )
+    timing.save_timing(author=world.carol, cells=cells, notes="carol's notes", expected_version=0)
+    yield Canary("Tmg7-notes-canary", COUPLE, "alice's timing notes")
+
+
+@planter
+def alternatives_area(world):
+    from couples.models import AlternativeActivity
+    from couples.services import alternatives
+
+    proposal = alternatives.propose_activity(author=world.alice, name="Alt7 proposal canary")
+    catalogue = list(AlternativeActivity.objects.filter(couple__isnull=True).order_by("position"))
+    world.objects["alternative"] = proposal
+    world.objects["catalogue"] = catalogue
+    # Her private answers: no, maybe, and one left unanswered. Bob never learns them
+    # (tests/security/test_private_answers.py proves no trace).
+    alternatives.answer_activity(user=world.alice, activity_id=proposal.pk, answer="no")
+    if catalogue:
+        alternatives.answer_activity(user=world.alice, activity_id=catalogue[0].pk, answer="maybe")
+    world.foreign["alternative"] = alternatives.propose_activity(
+        author=world.carol, name="Carol's own idea"
+    )
+    # A proposal is shared in the couple (bob answers it too); its author is never shown.
+    yield Canary("Alt7 proposal canary", COUPLE, "alice's proposed alternative")
+
+
+REFLECTION_CANARIES = {
+    "body": "Rfl7-body-canary",
+    "need_note": "Rfl7-need-note-canary",
+    "old_story_note": "Rfl7-old-story-canary",
+    "what_i_heard": "Rfl7-heard-canary",
+    "what_was_said": "Rfl7-said-canary",
+    "tags": "rfl7tagcanary",
+}
+
+
+def _reflection(author, texts, *, bring=True):
+    from couples.services import reflections
+
+    return reflections.write_reflection(
+        author=author,
+        need="",
+        old_story="",
+        bring_to_therapy=bring,
+        **texts,
+    )
+
+
+@planter
+def reflections_area(world):
+    world.objects["reflection"] = _reflection(world.alice, REFLECTION_CANARIES)
+    world.foreign["reflection"] = _reflection(
+        world.carol, {"body": "carol's own reflection", "tags": "carols"}
+    )
+    for field_name, text in REFLECTION_CANARIES.items():
+        yield Canary(text, OWNER_ONLY, f"alice's reflection {field_name}")
+    # bob's own journal: he sees it (his /parts/reflections/ is HIS view), alice never.
+    _reflection(world.bob, {"body": "Rfl7-bobs-own-canary"})
+    yield Canary("Rfl7-bobs-own-canary", PARTNER_ONLY, "bob's reflection")
+
+
+@planter
+def therapy_area(world):
+    import datetime
+
+    from couples.services import therapy
+
+    day = datetime.date.today() + datetime.timedelta(days=7)
+    session = therapy.plan_session(user=world.alice, planned_for=day, therapist_name="Thr7 Canary")
+    topic = therapy.add_topic(
+        user=world.alice, session_id=session.pk, text="Tpc7-topic-canary", note="Tpc7-note-canary"
+    )
+    therapy.add_topic(user=world.bob, session_id=session.pk, text="bob's topic")
+    world.objects.update(therapy_session=session, topic=topic)
+    carols = therapy.plan_session(user=world.carol, planned_for=day, therapist_name="Dr Other")
+    world.foreign.update(
+        therapy_session=carols,
+        topic=therapy.add_topic(user=world.carol, session_id=carols.pk, text="carol's topic"),
+    )
+    yield Canary("Thr7 Canary", COUPLE, "the couple's therapist name")
+    yield Canary("Tpc7-topic-canary", COUPLE, "alice's agenda topic")
+    yield Canary("Tpc7-note-canary", COUPLE, "alice's agenda topic note")
 
 
 def build_world():
