@@ -14,6 +14,16 @@ How it runs
   files). It inherits ``REDIS_URL`` so server and test share the channel layer.
   Tests are transactional: rows you create in the test (factories) are committed
   and the server sees them; tables are flushed after each test.
+- Data the migrations wrote (the alternatives starter catalogue, seeded by a
+  data migration; the Site row) would be flushed with everything else after
+  the first test. Every browser test therefore runs with
+  ``serialized_rollback=True`` (set for you at collection, whatever
+  ``django_db`` mark the test wrote): the test database's migrated contents are
+  serialized once at setup and loaded back before each test. We chose this over
+  a fixture that re-seeds the catalogue because it needs no knowledge of which
+  migration seeds what (the lead renumbers migrations on merge; a future data
+  migration is covered without touching this file) and it restores exactly
+  what a fresh install has. Cost: one small deserialization per test.
   When a test fails, the server's log lines from that test are attached to the report.
 - ``browser`` (session): one Chromium for the whole run (/usr/bin/chromium;
   never ``playwright install``).
@@ -79,8 +89,13 @@ def pytest_collection_modifyitems(config, items):
         if str(item.path).startswith(BROWSER_DIR + os.sep):
             if item.get_closest_marker("browser") is None:
                 item.add_marker(pytest.mark.browser)
-            if item.get_closest_marker("django_db") is None:
-                item.add_marker(pytest.mark.django_db(transaction=True))
+            # Whatever django_db mark a journey wrote, it runs transactional (the
+            # server must see committed rows) with a serialized rollback (each
+            # test starts from the data the migrations wrote; see the docstring).
+            written = item.get_closest_marker("django_db")
+            kwargs = dict(written.kwargs) if written else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
     # If someone runs plain pytest (both kinds in one process), browser tests go
     # last: Playwright's event loop must not be running while asyncio tests run.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
