@@ -417,11 +417,14 @@ def sign_up(page, mailbox, *, email, display_name, password=PASSWORD):
     return page
 
 
-def screenshot(page, name, *, full_page=True):
-    """Save docs/screenshots/<name>.png when CG_SCREENSHOTS=1; otherwise do nothing."""
+def screenshot(page, name, *, full_page=True, scale="css"):
+    """Save docs/screenshots/<name>.png when CG_SCREENSHOTS=1; otherwise do nothing.
+
+    ``scale="css"``: one image pixel per CSS pixel (a phone page is 390 pixels wide,
+    not 1170), which keeps the committed pictures small; ``"device"`` for full detail."""
     if os.environ.get("CG_SCREENSHOTS", "") not in {"1", "true", "yes"}:
         return None
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    page.screenshot(path=str(path), full_page=full_page, scale=scale)
     return path
