@@ -36,7 +36,7 @@ Writing a journey
         carol_page = log_in(page_for("carol"), carol)   # factory user, fast (session cookie)
         alice.get_by_role("button", name="Make an invite code").click()
         expect(alice.locator("#invite-code")).to_be_visible()
-        screenshot(alice, "dashboard-desktop")      # only with CG_SCREENSHOTS=1
+        screenshot(alice, "invite-desktop")         # only with CG_SCREENSHOTS=1
 
 - ``page_for(label, javascript=True, viewport="desktop"|"phone")``: the page of
   that person, made on first call (same label → same page). Relative URLs work
@@ -52,7 +52,9 @@ Writing a journey
 - ``mailbox``: the emails sent during this test (``messages_to(email)``,
   ``wait_for_link(to=, path_prefix=)``, ``verification_link(email)``).
 - ``screenshot(page, name)``: writes docs/screenshots/<name>.png when
-  ``CG_SCREENSHOTS=1`` is set; a no-op otherwise.
+  ``CG_SCREENSHOTS=1`` is set; a no-op otherwise. One image pixel per CSS pixel
+  (``scale="device"`` for full detail). The README's dashboard pictures come from
+  tests/browser/test_dashboard_screenshots.py.
 - Console watch: every context fails the test (at teardown, or when you call
   ``people.assert_clean()``) on any console error, uncaught page error or CSP
   violation. A deliberate error response shows as a console error
@@ -62,6 +64,14 @@ Writing a journey
 - Websockets: ``people.watch("bob").frames`` lists every frame bob's browser
   received (``received_text()`` joins them) — assert that private text never
   travelled to the partner. Socket errors count as problems.
+- HTTP: ``people.watch("bob").responses`` lists (method, url, status, body) of
+  every page and htmx/fetch answer bob's browser received (not static files;
+  redirects and bodiless HX-Redirect answers are skipped, the page they lead to
+  is recorded); ``received_pages()`` joins the bodies. A body the browser no
+  longer holds is reported as a problem, never silently skipped.
+- ``furnish(alice, bob)`` (tests/browser/spaces.py): a lived-in space made
+  through the services (statements both ways, a question answered, both weeks,
+  mutual yeses, a session with an agenda, one reflection of alice's).
 - Waiting: use Playwright's ``expect(...)`` (auto-retrying) rather than sleeps.
   For htmx swaps, expect the new content; for plain form posts wrap the click
   in ``page.expect_navigation()``.

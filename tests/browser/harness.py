@@ -257,6 +257,10 @@ class ConsoleWatch:
             return
         if 300 <= response.status < 400 or response.status == 204:
             return  # no body (a redirect, or htmx's HX-Redirect); what follows is recorded
+        if "hx-redirect" in response.headers:
+            # htmx navigates at once (and shows no body): by the time we could read
+            # the body it is gone. The page it leads to is recorded.
+            return
         try:
             body = response.text()
         except Exception as error:  # a body the browser no longer holds
