@@ -24,6 +24,10 @@ How it runs
   migration seeds what (the lead renumbers migrations on merge; a future data
   migration is covered without touching this file) and it restores exactly
   what a fresh install has. Cost: one small deserialization per test.
+  Trap (handled in the ``browser`` fixture): once Playwright's event loop runs,
+  Django hands this thread new connection objects (asgiref keeps them in a
+  context variable then), which lack the serialized contents; the fixture puts
+  them on the connection class. tests/browser/test_harness.py guards it.
   When a test fails, the server's log lines from that test are attached to the report.
 - ``browser`` (session): one Chromium for the whole run (/usr/bin/chromium;
   never ``playwright install``).
@@ -85,7 +89,7 @@ import functools
 import os
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from playwright.sync_api import sync_playwright
 
 from . import harness
@@ -123,10 +127,20 @@ def server(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup, django_db_blocker):
     # Playwright's sync API keeps an event loop running in this thread, so
     # Django's ORM would refuse to run in tests; this process has no async tests.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # With that loop running, Django keeps connections in a context variable
+    # instead of a thread-local (asgiref's thread-critical Local): later tests get
+    # a fresh connection object that lacks the migrated contents serialized at
+    # setup, and serialized_rollback would silently restore nothing. Keep the
+    # contents on the connection class, where every new object finds them.
+    with django_db_blocker.unblock():
+        for alias in connections:
+            contents = getattr(connections[alias], "_test_serialized_contents", None)
+            if contents is not None:
+                type(connections[alias])._test_serialized_contents = contents
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=harness.CHROMIUM, args=harness.CHROMIUM_ARGS
