@@ -174,16 +174,31 @@ def test_htmx_swaps_work_in_every_area_under_the_policy(page_for, people, log_in
         page.get_by_role("button", name="Bring to therapy").click()
         expect(page.locator("#reflection")).to_contain_text("You chose to bring this to therapy")
 
-    # Therapy: adding a topic, moving it, marking it discussed (session page).
+    page.goto(f"/reflections/{space.reflection.pk}/edit/")
+    with Swap(page):
+        page.locator("#id_tags").fill("tuesday, calmer now")
+        page.get_by_role("button", name="Save privately").click()
+        expect(page.locator("#reflection .tag")).to_have_text(["tuesday", "calmer now"])
+    assert page.url.endswith(f"/reflections/{space.reflection.pk}/")  # htmx pushed the URL
+
+    # Therapy: adding a topic from the dashboard's agenda...
+    page.goto("/")
+    dashboard_agenda = f"#therapy #agenda-{space.session.pk}"
+    with Swap(page):
+        page.locator(f"{dashboard_agenda} input[name=text]").fill("Saying yes to a rain check")
+        page.locator(dashboard_agenda).get_by_role("button", name="Add to the agenda").click()
+        expect(page.locator(f"{dashboard_agenda} .agenda-topic")).to_have_count(3)
+    assert page.url.endswith("/")
+    # ...then moving one, marking it discussed (session page).
     page.goto(f"/therapy/{space.session.pk}/")
     agenda = f"#agenda-{space.session.pk}"
     with Swap(page):
         page.locator(f"{agenda} input[name=text]").fill("What helps after a no")
         page.get_by_role("button", name="Add to the agenda").click()
-        expect(page.locator(f"{agenda} .agenda-topic")).to_have_count(3)
+        expect(page.locator(f"{agenda} .agenda-topic")).to_have_count(4)
     with Swap(page):
         page.get_by_role("button", name="Move “What helps after a no” up").click()
-        expect(page.locator(f"{agenda} .topic-text").nth(1)).to_have_text("What helps after a no")
+        expect(page.locator(f"{agenda} .topic-text").nth(2)).to_have_text("What helps after a no")
         page.get_by_role("button", name="Mark “What helps after a no” as discussed").click()
         expect(page.locator(f"{agenda} .agenda-topic.discussed")).to_have_count(1)
 
