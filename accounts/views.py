@@ -1,5 +1,7 @@
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from couples.http import login_required, render_part
@@ -21,4 +23,10 @@ def profile(request):
         )
     services.update_display_name(user=request.user, display_name=form.cleaned_data["display_name"])
     messages.success(request, "Your display name was saved.")
+    if request.htmx:
+        # The name also shows in the header: load the page afresh rather than let
+        # htmx follow the redirect and swap a whole page into the form.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("profile")
+        return response
     return redirect("profile")

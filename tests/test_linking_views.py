@@ -289,6 +289,15 @@ def test_profile_changes_only_my_display_name(alice_client, alice, bob, couple):
     assert alice.display_name == "Ali" and bob.display_name == "Bob"
 
 
+def test_profile_saved_with_htmx_reloads_the_page_instead_of_nesting_it(alice_client, alice):
+    response = alice_client.post(reverse("profile"), {"display_name": "Ali"}, htmx=True)
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == reverse("profile")
+    assert response.content == b""
+    alice.refresh_from_db()
+    assert alice.display_name == "Ali"
+
+
 @pytest.mark.parametrize("name", ["", "x" * 61, "bad\x00name"])
 def test_profile_rejects_bad_names_and_keeps_the_old_one(alice_client, alice, name):
     response = alice_client.post(reverse("profile"), {"display_name": name}, htmx=True)

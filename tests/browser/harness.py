@@ -89,9 +89,9 @@ class Server:
             EMAIL_FILE_PATH=str(self.mail_dir),
             PYTHONUNBUFFERED="1",
             LOG_LEVEL=os.environ.get("CG_SERVER_LOG_LEVEL", "WARNING"),
-            # The test process's fixed key (tests/conftest.py): reflections written by
-            # factories/services in a test must open on the server, and the server must
-            # never touch the development key file.
+            # The tests' fixed key (tests/conftest.py), not the development key
+            # file: rows the test writes (reflections) must open on the server,
+            # and rows the server writes must open in the test.
             FIELD_ENCRYPTION_KEYS=",".join(settings.FIELD_ENCRYPTION_KEYS),
         )
         # REDIS_URL passes through unchanged: scripts/test sets it, and live-sync
@@ -228,11 +228,15 @@ class ConsoleWatch:
     CSP violations and uncaught exceptions can never be allowed. ``frames`` holds
     every websocket frame the context received."""
 
+    # What a person "received": documents and htmx/fetch answers (not static files).
+    RECORDED_TYPES = {"document", "xhr", "fetch"}
+
     def __init__(self, label):
         self.label = label
         self.problems = []
         self.allowed = []
         self.frames = []
+        self.responses = []  # (method, url, status, body) of every page and fragment
 
     def attach(self, context):
         context.add_init_script(CSP_LISTENER)
@@ -244,6 +248,29 @@ class ConsoleWatch:
         page.on("console", self._on_console)
         page.on("pageerror", self._on_page_error)
         page.on("websocket", self._on_websocket)
+        page.on("response", self._on_response)
+
+    def _on_response(self, response):
+        # Read at once, while the body is still held: every page and fragment
+        # this person's browser received, for privacy assertions.
+        if response.request.resource_type not in self.RECORDED_TYPES:
+            return
+        if 300 <= response.status < 400 or response.status == 204:
+            return  # no body (a redirect, or htmx's HX-Redirect); what follows is recorded
+        if "hx-redirect" in response.headers:
+            # htmx navigates at once (and shows no body): by the time we could read
+            # the body it is gone. The page it leads to is recorded.
+            return
+        try:
+            body = response.text()
+        except Exception as error:  # a body the browser no longer holds
+            body = ""
+            self.problems.append(f"[{self.label}] could not read {response.url}: {error}")
+        self.responses.append((response.request.method, response.url, response.status, body))
+
+    def received_pages(self):
+        """Everything received over HTTP (pages and fragments) so far, as one string."""
+        return "\n".join(body for _method, _url, _status, body in self.responses)
 
     def _on_websocket(self, socket):
         # Every frame this person's browser received, for privacy assertions
@@ -394,11 +421,14 @@ def sign_up(page, mailbox, *, email, display_name, password=PASSWORD):
     return page
 
 
-def screenshot(page, name, *, full_page=True):
-    """Save docs/screenshots/<name>.png when CG_SCREENSHOTS=1; otherwise do nothing."""
+def screenshot(page, name, *, full_page=True, scale="css"):
+    """Save docs/screenshots/<name>.png when CG_SCREENSHOTS=1; otherwise do nothing.
+
+    ``scale="css"``: one image pixel per CSS pixel (a phone page is 390 pixels wide,
+    not 1170), which keeps the committed pictures small; ``"device"`` for full detail."""
     if os.environ.get("CG_SCREENSHOTS", "") not in {"1", "true", "yes"}:
         return None
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOT_DIR / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    page.screenshot(path=str(path), full_page=full_page, scale=scale)
     return path
