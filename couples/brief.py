@@ -27,7 +27,6 @@ from .services.alternatives import agreed_activities
 
 TEMPLATE = "couples/therapy/brief.html"
 PRINT_CSS = "css/print.css"
-HEATMAP_SVG_CSS = "css/heatmap-svg.css"
 
 
 @dataclass(frozen=True)
@@ -99,8 +98,6 @@ def brief_context(request, space, session, *, pdf=False):
         "sections": [section for section in sections if section is not None],
         "pdf": pdf,
     }
-    if pdf:
-        context["svg_style"] = read_static(HEATMAP_SVG_CSS).decode()
     return context
 
 

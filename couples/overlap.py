@@ -62,6 +62,27 @@ OVERLAP_GLYPHS = {STRONG: "●●", GOOD: "●", POSSIBLE: "◐", LOW: "\u2013",
 _WEIGHT = {USUALLY: 2, SOMETIMES: 1}
 
 
+@dataclass(frozen=True)
+class Paint:
+    """SVG presentation attributes for one overlap. They draw the picture where no
+    stylesheet reaches inside the SVG (the PDF brief); on the page, app.css's
+    classes override them (dark mode). Attributes, not inline style: CSP-safe."""
+
+    fill: str
+    stroke: str
+    ink: str  # the glyph's colour
+    dashed: bool = False
+
+
+OVERLAP_PAINT = {
+    STRONG: Paint("#b5523b", "#96412d", "#ffffff"),
+    GOOD: Paint("#dc8f77", "#bbbbbb", "#3b2a25"),
+    POSSIBLE: Paint("#f3d3c6", "#bbbbbb", "#3b2a25"),
+    LOW: Paint("#ece9e7", "#bbbbbb", "#6b625e"),
+    UNMARKED: Paint("none", "#bbbbbb", "#777777", dashed=True),
+}
+
+
 def is_valid_grid(cells):
     return (
         isinstance(cells, str) and len(cells) == CELLS and all(level in LEVELS for level in cells)
@@ -108,6 +129,10 @@ class Cell:
     @property
     def glyph(self):
         return OVERLAP_GLYPHS.get(self.key, "")
+
+    @property
+    def paint(self):
+        return OVERLAP_PAINT.get(self.key)
 
 
 def grid_rows(cells):
@@ -173,4 +198,7 @@ def heatmap(cells_a, cells_b):
 
 
 def legend():
-    return [(key, OVERLAP_LABELS[key], OVERLAP_GLYPHS[key]) for key in OVERLAP_LABELS]
+    return [
+        (key, OVERLAP_LABELS[key], OVERLAP_GLYPHS[key], OVERLAP_PAINT[key])
+        for key in OVERLAP_LABELS
+    ]

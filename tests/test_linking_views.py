@@ -42,9 +42,7 @@ def test_unlinked_dashboard_explains_how_to_invite_or_accept(alice_client):
     assert "Invite your partner" in html and "Accept an invite" in html
 
 
-def test_linked_dashboard_shows_the_partner_and_labelled_coming_sections(
-    alice_client, bob_client, couple
-):
+def test_linked_dashboard_shows_the_partner_and_every_section(alice_client, bob_client, couple):
     alice_html = alice_client.get("/").content.decode()
     bob_html = bob_client.get("/").content.decode()
     assert "You share this space with <strong>Bob</strong>" in alice_html

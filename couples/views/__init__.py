@@ -1,6 +1,4 @@
 # Importing the area modules registers their dashboard parts (couples.parts).
-# Placeholders first, so an area's own registration replaces its placeholder.
-from . import sections  # noqa: F401  isort: skip
 from . import (  # noqa: F401
     alternatives,
     brief,

@@ -115,6 +115,21 @@ ROWS = [
         reason="a person's own profile: no ids, nobody else's",
     ),
     Row(
+        "account_export",
+        roles(anonymous=app_anonymous(post=False), signed_in=fn(GET=200)),
+        reason="explains the export: no ids, nothing of anyone else",
+    ),
+    Row(
+        "account_export_download",
+        roles(anonymous=app_anonymous(post=False), signed_in=fn(GET=200)),
+        reason="each person's own words only (password confirmed recently in this world)",
+    ),
+    Row(
+        "account_delete",
+        roles(anonymous=app_anonymous(), signed_in=fn(GET=200, POST=422)),
+        reason="a person's own account; no password: 422, nothing deleted",
+    ),
+    Row(
         "invite_create",
         roles(anonymous=app_anonymous(get=False), signed_in=fn(POST=422)),
         reason="everyone here is linked: 'already linked' (422), nothing created",
@@ -336,6 +351,28 @@ ROWS = [
         kwargs=lambda w: {"session_id": w.objects["therapy_session"].pk},
         idor_kwargs=lambda w: {"session_id": w.foreign["therapy_session"].pk},
         reason="the couple's session",
+    ),
+    Row(
+        "therapy_brief",
+        roles(
+            anonymous=app_anonymous(post=False),
+            signed_in=fn(GET=200),
+            outsider=fn(GET=404),
+        ),
+        kwargs=lambda w: {"session_id": w.objects["therapy_session"].pk},
+        idor_kwargs=lambda w: {"session_id": w.foreign["therapy_session"].pk},
+        reason="the couple's brief; each reader's own flagged reflections only",
+    ),
+    Row(
+        "therapy_brief_pdf",
+        roles(
+            anonymous=app_anonymous(post=False),
+            signed_in=fn(GET=200),
+            outsider=fn(GET=404),
+        ),
+        kwargs=lambda w: {"session_id": w.objects["therapy_session"].pk},
+        idor_kwargs=lambda w: {"session_id": w.foreign["therapy_session"].pk},
+        reason="the same brief as a PDF, for the couple's members only",
     ),
     Row(
         "therapy_session_update",
