@@ -184,6 +184,7 @@ def test_partners_share_statements_weeks_and_mutual_yeses_while_reflections_stay
     watch = people.watch("bob")
     received = watch.received_pages()
     assert len(watch.responses) >= 15, "bob's pages were not recorded"
+    assert not [url for url in watch.unread if "/reflections" in url]
     assert "Holding hands" in received  # the recording holds what bob saw
     assert canary not in received
     assert "That I am too much." not in received
