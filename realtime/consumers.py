@@ -33,7 +33,11 @@ CLOSE_TRY_AGAIN = 1013  # the channel layer (Redis) failed: the page reconnects
 
 
 def presence_interval():
-    return float(getattr(settings, "REALTIME_PRESENCE_INTERVAL", 5.0))
+    # A clean leave says "bye" at once, and daphne's own pings notice a vanished
+    # browser; the heartbeat only covers a server process that died. Every socket
+    # sends one per interval to its couple, so this is the idle cost of an open
+    # dashboard: 15 s keeps 1,000 sockets from eating a core (docs/benchmarks.md).
+    return float(getattr(settings, "REALTIME_PRESENCE_INTERVAL", 15.0))
 
 
 class SpaceConsumer(AsyncWebsocketConsumer):
