@@ -115,3 +115,16 @@ def bob_client(make_client, bob):
 @pytest.fixture
 def carol_client(make_client, carol):
     return make_client(carol)
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    """Each test gets its own channel-layer instance. channels-redis keeps
+    asyncio locks and connection pools on the instance; one left behind by an
+    earlier test's event loop (a socket still receiving when its loop ended)
+    must not be awaited from the next test's loop."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
