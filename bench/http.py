@@ -23,19 +23,19 @@ from pathlib import Path
 # This file shares its name with the standard library's `http` package: take its
 # own folder off the import path before anything imports `http.client`.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
-import signal  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = str(ROOT / ".venv" / "bin" / "python")
+from bench.common import PY, ROOT, production_env, start, stop, write_section  # noqa: E402
+
 DB_NAME = "bench_commonground"
 PORTS = {"web": 18000, "ws": 18001, "proxy": 18080, "asgi_only": 18002}
 
@@ -48,23 +48,7 @@ def ensure_tools():
 
 
 def bench_env():
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        DJANGO_ENV="production",
-        SECRET_KEY="bench-only-" + "x" * 60,
-        FIELD_ENCRYPTION_KEYS=env.get(
-            "FIELD_ENCRYPTION_KEYS", "bW9ja2tleW1vY2trZXltb2Nra2V5bW9ja2tleW1vY2s="
-        ),
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="false",
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-        REDIS_URL=env.get("REDIS_URL", "redis://127.0.0.1:6379/5"),
-        TRUSTED_PROXY_COUNT="1",
-        LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
-    )
-    return env
+    return production_env(database=DB_NAME, redis_db=5, TRUSTED_PROXY_COUNT="1")
 
 
 def prepare_database(env):
@@ -87,13 +71,6 @@ def prepare_database(env):
         text=True,
     )
     return out.stdout.strip().splitlines()[-1]
-
-
-def start(cmd, env, name, logs):
-    log = open(logs / f"{name}.log", "w")  # noqa: SIM115
-    return subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
 
 
 def wait_for(url, seconds=90):
@@ -220,13 +197,7 @@ def main():
                 flush=True,
             )
     finally:
-        for proc in procs:
-            os.killpg(proc.pid, signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        stop(procs)
     yardstick = results[cases[0][0]]["rps"]
     lines = [
         "| case | req/s | x bare WSGI | p50 | p99 |",
@@ -248,23 +219,6 @@ def main():
             f"production settings.\n\n{table}\n",
         )
     return 0
-
-
-def write_section(name, body):
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n\nRun on demand; see README.\n"
-    marker_start, marker_end = f"<!-- {name} start -->", f"<!-- {name} end -->"
-    block = f"{marker_start}\n{body}{marker_end}"
-    if marker_start in text:
-        text = re.sub(
-            re.escape(marker_start) + ".*?" + re.escape(marker_end),
-            lambda _: block,
-            text,
-            flags=re.DOTALL,
-        )
-    else:
-        text += f"\n## {name}\n\n{block}\n"
-    path.write_text(text)
 
 
 if __name__ == "__main__":

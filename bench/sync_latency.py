@@ -23,15 +23,14 @@ from pathlib import Path
 
 # Keep this folder (it holds http.py) off the import path, as bench/http.py does.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
 import http.client  # noqa: E402
 import itertools  # noqa: E402
-import os  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
-import signal  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -42,29 +41,15 @@ from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 
 import websockets  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = str(ROOT / ".venv" / "bin" / "python")
+from bench.common import PY, ROOT, production_env, start, stop, write_section  # noqa: E402
+
 DB_NAME = "bench_sync_commonground"
 WEB_PORT, WS_PORT = 18200, 18201
 TOKEN = re.compile(r"bench-tok-(\d+)-x")
 
 
 def bench_env():
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        DJANGO_ENV="production",
-        SECRET_KEY="bench-only-" + "x" * 60,
-        FIELD_ENCRYPTION_KEYS="bW9ja2tleW1vY2trZXltb2Nra2V5bW9ja2tleW1vY2s=",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="false",
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-        DATABASE_POOL_MAX="20",
-        REDIS_URL="redis://127.0.0.1:6379/6",
-        LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
-    )
-    return env
+    return production_env(database=DB_NAME, redis_db=6, DATABASE_POOL_MAX="20")
 
 
 def psql(sql):
@@ -91,23 +76,6 @@ def prepare(env, couples):
     import json
 
     return json.loads(out.strip().splitlines()[-1])
-
-
-def start(cmd, env, name, logs):
-    log = open(logs / f"{name}.log", "w")  # noqa: SIM115
-    return subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-
-
-def stop(procs):
-    for proc in procs:
-        os.killpg(proc.pid, signal.SIGTERM)
-    for proc in procs:
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def wait_port(port, seconds=90):
@@ -387,8 +355,6 @@ def main():
     print(verdict)
     print(f"server logs: {logs}")
     if not args.no_write:
-        from bench.http import write_section
-
         write_section(
             "Live sync",
             f"Measured {time.strftime('%Y-%m-%d')} with `bench/sync_latency.py --couples "
