@@ -66,3 +66,19 @@ def write_section(name, body):
     else:
         text += f"\n## {name}\n\n{block}\n"
     path.write_text(text)
+
+
+def start_gunicorn(env, logs, *, port, **extra_env):
+    """The production WSGI role (deploy/gunicorn.conf.py) on loopback."""
+    command = [PY, "-m", "gunicorn", "config.wsgi:application", "-c", "deploy/gunicorn.conf.py"]
+    return start(
+        command, dict(env, GUNICORN_BIND=f"127.0.0.1:{port}", **extra_env), "gunicorn", logs
+    )
+
+
+def start_daphne(env, logs, *, port, app, name, proxy_headers=False):
+    """An ASGI server process (daphne) on loopback."""
+    command = [PY, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
+    if proxy_headers:
+        command.append("--proxy-headers")
+    return start([*command, app], env, name, logs)

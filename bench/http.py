@@ -34,7 +34,16 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 import urllib.request  # noqa: E402
 
-from bench.common import PY, ROOT, production_env, start, stop, write_section  # noqa: E402
+from bench.common import (  # noqa: E402
+    PY,
+    ROOT,
+    production_env,
+    start,
+    start_daphne,
+    start_gunicorn,
+    stop,
+    write_section,
+)
 
 DB_NAME = "bench_commonground"
 PORTS = {"web": 18000, "ws": 18001, "proxy": 18080, "asgi_only": 18002}
@@ -119,29 +128,15 @@ def main():
         XDG_DATA_HOME=str(logs),
         XDG_CONFIG_HOME=str(logs),
     )
-    web_env = dict(env, GUNICORN_BIND=f"127.0.0.1:{PORTS['web']}")
     procs = [
-        start(
-            [PY, "-m", "gunicorn", "config.wsgi:application", "-c", "deploy/gunicorn.conf.py"],
-            dict(web_env, DJANGO_SETTINGS_MODULE="bench.settings"),
-            "gunicorn",
-            logs,
-        ),
-        start(
-            [
-                PY,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(PORTS["ws"]),
-                "--proxy-headers",
-                "config.asgi:application",
-            ],
+        start_gunicorn(env, logs, port=PORTS["web"]),
+        start_daphne(
             env,
-            "daphne-ws",
             logs,
+            port=PORTS["ws"],
+            app="config.asgi:application",
+            name="daphne-ws",
+            proxy_headers=True,
         ),
         start(
             ["caddy", "run", "--config", "deploy/Caddyfile", "--adapter", "caddyfile"],
@@ -149,20 +144,8 @@ def main():
             "caddy",
             logs,
         ),
-        start(
-            [
-                PY,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(PORTS["asgi_only"]),
-                "config.asgi:application",
-            ],
-            env,
-            "daphne-http",
-            logs,
+        start_daphne(
+            env, logs, port=PORTS["asgi_only"], app="config.asgi:application", name="daphne-http"
         ),
     ]
     results = {}

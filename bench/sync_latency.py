@@ -41,7 +41,15 @@ from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 
 import websockets  # noqa: E402
 
-from bench.common import PY, ROOT, production_env, start, stop, write_section  # noqa: E402
+from bench.common import (  # noqa: E402
+    PY,
+    ROOT,
+    production_env,
+    start_daphne,
+    start_gunicorn,
+    stop,
+    write_section,
+)
 
 DB_NAME = "bench_sync_commonground"
 WEB_PORT, WS_PORT = 18200, 18201
@@ -288,27 +296,10 @@ def main():
     people = prepare(env, args.couples)
     logs = Path(tempfile.mkdtemp(prefix="cg-sync-"))
     procs = [
-        start(
-            [PY, "-m", "gunicorn", "config.wsgi:application", "-c", "deploy/gunicorn.conf.py"],
-            dict(env, GUNICORN_BIND=f"127.0.0.1:{WEB_PORT}", WEB_CONCURRENCY="2"),
-            "gunicorn",
-            logs,
-        ),
+        start_gunicorn(env, logs, port=WEB_PORT, WEB_CONCURRENCY="2"),
         *(
-            start(
-                [
-                    PY,
-                    "-m",
-                    "daphne",
-                    "-b",
-                    "127.0.0.1",
-                    "-p",
-                    str(WS_PORT + i),
-                    "bench.asgi:application",
-                ],
-                env,
-                f"daphne-{i}",
-                logs,
+            start_daphne(
+                env, logs, port=WS_PORT + i, app="bench.asgi:application", name=f"daphne-{i}"
             )
             for i in range(args.ws_processes)
         ),

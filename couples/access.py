@@ -54,19 +54,6 @@ def get_space_for_member(user):
     return space
 
 
-def get_couple_for_member(user, couple_id=None):
-    """The couple for one of its current members; 404 for everyone else."""
-    space = get_space_for_member(user)
-    if couple_id is not None and space.couple.pk != couple_id:
-        raise Http404("No such couple.")
-    return space.couple
-
-
-def is_member(user, couple_id):
-    space = current_space(user)
-    return space is not None and space.couple.pk == couple_id
-
-
 # --- "What my no means" statements -------------------------------------------
 
 
