@@ -162,6 +162,21 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# --- Caches -----------------------------------------------------------------
+# "parts": rendered dashboard parts, per process and in memory only (never in
+# Redis: nothing rendered leaves the process), keyed by who looks and by the
+# couple's sequence number (couples/parts.py). PARTS_CACHE_ENTRIES=0 turns it off.
+PARTS_CACHE_ENTRIES = env_int("PARTS_CACHE_ENTRIES", 2000)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "parts": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "dashboard-parts",
+        "TIMEOUT": 120,
+        "OPTIONS": {"MAX_ENTRIES": max(PARTS_CACHE_ENTRIES, 1), "CULL_FREQUENCY": 4},
+    },
+}
+
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

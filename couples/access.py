@@ -30,20 +30,41 @@ class Space:
     partner: object
 
 
+def _current_memberships(user_id):
+    """Both current memberships of the person's couple (theirs and their
+    partner's), with the couple and both people: one query."""
+    return list(
+        Membership.objects.current()
+        .filter(couple__memberships__user_id=user_id, couple__memberships__left_at__isnull=True)
+        .select_related("couple", "user")
+    )
+
+
+def _space_from(memberships, user_id, me=None):
+    mine = next((m for m in memberships if m.user_id == user_id), None)
+    partner = next((m.user for m in memberships if m.user_id != user_id), None)
+    if mine is None or partner is None:
+        return None
+    return Space(me=me or mine.user, couple=mine.couple, partner=partner)
+
+
 def current_space(user):
     """The user's current couple and partner, or ``None`` when not linked."""
     if not user.is_authenticated:
         return None
-    memberships = list(
-        Membership.objects.current()
-        .filter(couple__memberships__user=user, couple__memberships__left_at__isnull=True)
-        .select_related("couple", "user")
-    )
-    mine = next((m for m in memberships if m.user_id == user.pk), None)
-    partner = next((m.user for m in memberships if m.user_id != user.pk), None)
-    if mine is None or partner is None:
-        return None
-    return Space(me=user, couple=mine.couple, partner=partner)
+    return _space_from(_current_memberships(user.pk), user.pk, me=user)
+
+
+def person_and_space(user_id):
+    """``(person, space)`` read fresh from the database: the person's row comes
+    with their couple's when they are linked (one query), else on its own.
+    ``(None, None)`` when the person no longer exists."""
+    space = _space_from(_current_memberships(user_id), user_id)
+    if space is not None:
+        return space.me, space
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk=user_id).first(), None
 
 
 def get_space_for_member(user):

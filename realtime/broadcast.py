@@ -13,9 +13,13 @@ A failed send (Redis down) is logged without content and never fails the save:
 the pages notice the gap (sequence number) or the reconnect and refetch.
 """
 
+import asyncio
 import logging
+import os
+import threading
+import weakref
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import connection, transaction
 
@@ -119,9 +123,91 @@ def send_rollback_unsafe(group, event):
     if layer is None:
         return False
     try:
-        async_to_sync(layer.group_send)(group, event)
+        _run(layer, layer.group_send(group, event))
     except Exception as error:  # a push must never fail a save
         # The kind of failure only: never the event's content.
         logger.warning("live update not sent (%s)", type(error).__name__)
         return False
     return True
+
+
+# --- sending from plain (WSGI) threads ----------------------------------------
+#
+# ``async_to_sync`` outside an ASGI server starts a new event loop for every
+# call, and channels-redis keeps its connections per event loop: every save
+# served by gunicorn would open (and drop) a fresh Redis connection, ~4 ms of
+# the POST. Such threads hand their sends to one long-lived event loop per
+# process instead, whose connections are reused. Inside an ASGI server the
+# server's own loop is used (async_to_sync finds it), and the in-memory layer
+# of the embedded default always stays on that path (it is not thread-safe).
+
+SEND_TIMEOUT = 5.0  # seconds; a stuck Redis must not hold a request for long
+
+
+class _SendLoop:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.loop = None
+        self.pid = None
+        self.layers = weakref.WeakSet()  # layers that hold connections on this loop
+
+    def get(self):
+        with self.lock:
+            if self.loop is None or self.pid != os.getpid():  # none yet, or forked
+                self.loop = asyncio.new_event_loop()
+                self.pid = os.getpid()
+                self.layers = weakref.WeakSet()
+                threading.Thread(
+                    target=self.loop.run_forever, name="live-updates-sender", daemon=True
+                ).start()
+            return self.loop
+
+    def run(self, layer, coroutine):
+        self.layers.add(layer)
+        future = asyncio.run_coroutine_threadsafe(coroutine, self.get())
+        try:
+            return future.result(timeout=SEND_TIMEOUT)
+        except BaseException:
+            future.cancel()
+            raise
+
+    def close_connections(self):
+        """Close the connections held on the sender loop (tests swap layers)."""
+        with self.lock:
+            loop, layers = self.loop, list(self.layers)
+        if loop is None or self.pid != os.getpid():
+            return
+        for layer in layers:
+            closing = asyncio.run_coroutine_threadsafe(layer.close_pools(), loop)
+            closing.result(timeout=SEND_TIMEOUT)
+        self.layers = weakref.WeakSet()
+
+
+_sender = _SendLoop()
+close_sender_connections = _sender.close_connections
+
+
+def _in_asgi_thread():
+    """Is this a sync thread of an ASGI server (async_to_sync reuses its loop)?"""
+    local = SyncToAsync.threadlocal
+    return getattr(local, "main_event_loop_pid", None) == os.getpid() and (
+        getattr(local, "main_event_loop", None) is not None
+    )
+
+
+def _keeps_connections_per_loop(layer):
+    try:
+        from channels_redis.core import RedisChannelLayer
+    except ImportError:  # pragma: no cover  channels-redis is a dependency
+        return False
+    return isinstance(layer, RedisChannelLayer)
+
+
+def _run(layer, coroutine):
+    if _keeps_connections_per_loop(layer) and not _in_asgi_thread():
+        return _sender.run(layer, coroutine)
+    return async_to_sync(_await)(coroutine)
+
+
+async def _await(coroutine):
+    return await coroutine

@@ -87,16 +87,17 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         """``{"type": "space.changed", "parts": [...], "seq": N|None, "couple": id|None}``"""
         if self.ended:
             return
-        state = await self.checked_state()
-        if state is None:
-            return
-        if event.get("couple") is not None and event["couple"] != self.couple_id:
-            return  # an event of a couple this person is no longer part of
-        names = event["parts"]
-        presence = self.partner_present if {"partner", "space"} & set(names) else None
-        html = await database_sync_to_async(rendering.render_frame)(
-            self.scope, state, names, seq=event.get("seq"), presence=presence
+        state, html = await database_sync_to_async(rendering.load_state_and_frame)(
+            self.scope,
+            self.user_id,
+            event,
+            couple_id=self.couple_id,
+            partner_present=self.partner_present,
         )
+        if state is None:
+            await self.end(CLOSE_SIGNED_OUT)
+            return
+        await self.follow(state)
         if html:
             await self.send(text_data=html)
 

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.http import HttpRequest
 from django.middleware.csrf import CsrfViewMiddleware
 from django.template.loader import render_to_string
 from django.utils.crypto import constant_time_compare
 from django_htmx.middleware import HtmxDetails
 
-from couples.access import current_space
+from couples.access import person_and_space
 from couples.parts import PARTS
 from couples.views.dashboard import render_named_part
 
@@ -89,10 +89,29 @@ def load_state(scope, user_id):
     """Re-check, from the database, that the socket's person is still signed in
     with this session, and what they share now. ``None``: close the socket."""
     session = _fresh_session(scope)
-    user = get_user_model().objects.filter(pk=user_id).first()
+    user, space = person_and_space(user_id)
     if user is None or not session_is_valid(session, user):
         return None
-    return SocketState(user=user, space=current_space(user), session=session)
+    return SocketState(user=user, space=space, session=session)
+
+
+def load_state_and_frame(scope, user_id, event, *, couple_id, partner_present):
+    """For one event: the person's state now and, if it still concerns them,
+    the frame to send (``None`` otherwise). One trip to a worker thread.
+
+    ``couple_id`` is the couple the socket follows now; ``partner_present`` its
+    partner's presence, which says nothing once the couple has changed."""
+    state = load_state(scope, user_id)
+    if state is None:
+        return None, None
+    if event.get("couple") is not None and event["couple"] != state.couple_id:
+        return state, None  # an event of a couple this person is no longer part of
+    names = event["parts"]
+    presence = None
+    if {"partner", "space"} & set(names):
+        presence = partner_present and state.couple_id == couple_id
+    html = render_frame(scope, state, names, seq=event.get("seq"), presence=presence)
+    return state, html or None
 
 
 def render_frame(scope, state, names, *, seq=None, presence=None):

@@ -118,6 +118,24 @@ def carol_client(make_client, carol):
 
 
 @pytest.fixture(autouse=True)
+def empty_parts_cache():
+    """Rendered dashboard parts are cached per process (couples/parts.py): no
+    test may see what an earlier test rendered."""
+    from django.core.cache import caches
+
+    caches["parts"].clear()
+    yield
+    caches["parts"].clear()
+
+
+@pytest.fixture
+def uncached_parts(settings):
+    """For tests that write rows directly (not through the services, so no
+    sequence number moves) and for query counts of the render itself."""
+    settings.PARTS_CACHE_ENTRIES = 0
+
+
+@pytest.fixture(autouse=True)
 def fresh_channel_layer():
     """Each test gets its own channel-layer instance. channels-redis keeps
     asyncio locks and connection pools on the instance; one left behind by an
@@ -125,6 +143,9 @@ def fresh_channel_layer():
     must not be awaited from the next test's loop."""
     from channels.layers import channel_layers
 
+    from realtime.broadcast import close_sender_connections
+
     channel_layers.backends.clear()
     yield
+    close_sender_connections()
     channel_layers.backends.clear()

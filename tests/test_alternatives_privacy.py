@@ -96,8 +96,10 @@ def everything_bob_can_fetch(bob_client, bob, target, bob_answer):
 
 
 def test_nothing_bob_can_fetch_depends_on_alices_answer_until_bob_says_yes(
-    bob_client, couple, alice, bob
+    bob_client, couple, alice, bob, uncached_parts
 ):
+    # Rendered without the parts cache, so query counts compare renders; that the
+    # cache itself does not move with alice's answers: tests/test_parts_cache.py.
     target = catalogue("self-pleasure-present")
     # Something is already agreed, so the shared list is not trivially empty.
     for user in (alice, bob):
@@ -214,7 +216,9 @@ def test_proposal_canary_never_reaches_outsiders_or_an_ex(
 
 
 @pytest.mark.parametrize("url", [DASHBOARD, PAGE])
-def test_same_number_of_queries_with_1_and_200_activities(url, alice_client, couple, alice, bob):
+def test_same_number_of_queries_with_1_and_200_activities(
+    url, alice_client, couple, alice, bob, uncached_parts
+):
     def queries():
         with CaptureQueriesContext(connection) as captured:
             assert alice_client.get(url).status_code == 200

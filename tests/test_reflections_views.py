@@ -255,7 +255,9 @@ def test_dashboard_part_holds_no_text_once_reauth_lapsed(alice_client, couple, r
     assert reverse("reflection_detail", args=[reflection.pk]) not in html
 
 
-def test_dashboard_queries_do_not_grow_with_reflections(alice_client, alice, couple):
+def test_dashboard_queries_do_not_grow_with_reflections(
+    alice_client, alice, couple, uncached_parts
+):
     write_reflection(author=alice, body="one")
     with CaptureQueriesContext(connection) as one:
         alice_client.get(reverse("dashboard"))

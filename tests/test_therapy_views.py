@@ -348,7 +348,9 @@ def test_unlinked_people_see_no_session_or_topic(alice_client, bob_client, bob, 
         assert response.status_code == 404
 
 
-def test_dashboard_query_count_is_the_same_with_1_and_200_topics(alice_client, alice, bob, session):
+def test_dashboard_query_count_is_the_same_with_1_and_200_topics(
+    alice_client, alice, bob, session, uncached_parts
+):
     service.add_topic(user=alice, session_id=session.pk, text="Only one")
     alice_client.get("/")  # warm up (session, content types)
     with CaptureQueriesContext(connection) as one:

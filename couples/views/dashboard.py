@@ -18,14 +18,18 @@ SPACE_PART = "space"
 parts.register("partner", DASHBOARD)(lambda request, space: {})
 
 
-def dashboard_context(request, space, **extra):
+def dashboard_context(request, space, *, fresh=(), **extra):
+    """The page's context. Parts come from the rendered-parts cache, except
+    those named in ``fresh``: their context is built here (and ``extra`` may
+    override it, e.g. a form with errors) and they are rendered in place."""
     context = {"space": space}
     if space is None:
         from .linking import linking_context  # linking imports this module
 
         context.update(linking_context(request, space))
-    else:
-        context.update(parts.part_context(request, space))
+    elif fresh:
+        context.update(parts.part_context(request, space, names=set(fresh)))
+        context["fresh_parts"] = frozenset(fresh)
     context.update(extra)
     return context
 
@@ -39,7 +43,7 @@ def render_named_part(request, name, space):
         return render_to_string(f"{DASHBOARD}#{SPACE_PART}", context, request=request)
     if name not in parts.PARTS or space is None:
         return None
-    return parts.render_part_html(name, request, space)
+    return parts.cached_part_html(name, request, space)
 
 
 # The page holds the owner's reflections part: keep every frame's variables out

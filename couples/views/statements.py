@@ -90,7 +90,11 @@ def _section_response(request, space, *, status=200, bound=None, error=""):
     with the error shown) for a plain POST."""
     if not request.htmx and status < 400:
         return redirect(reverse("dashboard") + "#statements")
-    context = dashboard_context(request, space) if not request.htmx else {"space": space}
+    context = (
+        dashboard_context(request, space, fresh=["statements"])
+        if not request.htmx
+        else {"space": space}
+    )
     context.update(statements_context(request, space, bound=bound))
     context["statements_error"] = error
     return render_part(

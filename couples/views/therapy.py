@@ -114,7 +114,7 @@ def _session_create(request):
     if request.htmx:
         context = {"space": space, **therapy_context(request, space, session_form=form)}
         return render(request, f"{SECTION}#therapy", context, status=status)
-    context = dashboard_context(request, space, session_form=form)
+    context = dashboard_context(request, space, fresh=["therapy"], session_form=form)
     return render(request, DASHBOARD, context, status=status)
 
 
