@@ -117,10 +117,12 @@ class Cell:
     part: str  # "Early morning"
     key: str  # a level ("u") or an overlap ("strong")
     label: str
-    x: int = 0
-    y: int = 0
-    cx: int = 0
-    cy: int = 0
+    # SVG coordinates, as the text the template writes (a number in a template
+    # goes through localisation, 35 cells x 4 of them: most of the picture's time).
+    x: str = ""
+    y: str = ""
+    cx: str = ""
+    cy: str = ""
 
     @property
     def short(self):
@@ -157,8 +159,8 @@ LABEL_WIDTH, HEADER_HEIGHT, CELL_WIDTH, CELL_HEIGHT, GAP = 48, 26, 58, 30, 4
 
 @dataclass(frozen=True)
 class Heatmap:
-    rows: list  # [(day_label, short, y_text, [Cell])]
-    columns: list  # [(part_label, short, x_text)]
+    rows: list  # [(day_label, short, y_text, [Cell])], y_text a str
+    columns: list  # [(part_label, short, x_text)], x_text a str
     width: int
     height: int
     cell_width: int = CELL_WIDTH
@@ -170,7 +172,7 @@ def heatmap(cells_a, cells_b):
     whose grid is whose: the input order does not change the output."""
     levels = overlap(cells_a, cells_b)
     columns = [
-        (label, short, LABEL_WIDTH + p * (CELL_WIDTH + GAP) + CELL_WIDTH // 2)
+        (label, short, str(LABEL_WIDTH + p * (CELL_WIDTH + GAP) + CELL_WIDTH // 2))
         for p, (_k, label, short) in enumerate(PARTS)
     ]
     rows = []
@@ -185,13 +187,13 @@ def heatmap(cells_a, cells_b):
                     part_label,
                     key,
                     OVERLAP_LABELS[key],
-                    x=LABEL_WIDTH + p * (CELL_WIDTH + GAP),
-                    y=y,
-                    cx=LABEL_WIDTH + p * (CELL_WIDTH + GAP) + CELL_WIDTH // 2,
-                    cy=y + CELL_HEIGHT // 2,
+                    x=str(LABEL_WIDTH + p * (CELL_WIDTH + GAP)),
+                    y=str(y),
+                    cx=str(LABEL_WIDTH + p * (CELL_WIDTH + GAP) + CELL_WIDTH // 2),
+                    cy=str(y + CELL_HEIGHT // 2),
                 )
             )
-        rows.append((day_label, day_short, y + CELL_HEIGHT // 2, row))
+        rows.append((day_label, day_short, str(y + CELL_HEIGHT // 2), row))
     width = LABEL_WIDTH + len(PARTS) * (CELL_WIDTH + GAP) - GAP
     height = HEADER_HEIGHT + len(DAYS) * (CELL_HEIGHT + GAP) - GAP
     return Heatmap(rows=rows, columns=columns, width=width, height=height)

@@ -2,6 +2,7 @@ from django import forms
 
 from ..models import AlternativeAnswer
 from ..models.alternatives import ACTIVITY_NAME_MAX_LENGTH
+from .lean import LeanForm
 
 NOT_ANSWERED_LABEL = "Not answered"
 
@@ -32,7 +33,7 @@ class AnswerForm(forms.Form):
         return self.cleaned_data["answer"]
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(LeanForm, forms.Form):
     name = forms.CharField(
         label="Add a way to be close",
         max_length=ACTIVITY_NAME_MAX_LENGTH,

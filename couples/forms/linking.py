@@ -1,9 +1,10 @@
 from django import forms
 
 from ..services.linking import CODE_ALPHABET, CODE_LENGTH, normalize_code
+from .lean import LeanForm
 
 
-class JoinForm(forms.Form):
+class JoinForm(LeanForm, forms.Form):
     code = forms.CharField(
         label="Invite code",
         max_length=32,
@@ -22,7 +23,7 @@ class JoinForm(forms.Form):
         return code
 
 
-class UnlinkForm(forms.Form):
+class UnlinkForm(LeanForm, forms.Form):
     confirm = forms.BooleanField(
         label="I understand: my partner and I will no longer see anything of each other.",
         error_messages={"required": "Tick the box to confirm that you want to unlink."},

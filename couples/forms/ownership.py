@@ -1,7 +1,9 @@
 from django import forms
 
+from .lean import LeanForm
 
-class DeleteAccountForm(forms.Form):
+
+class DeleteAccountForm(LeanForm, forms.Form):
     """The password is checked by the service (``delete_account``), not here, so a
     wrong one is refused by the same code whatever calls it."""
 

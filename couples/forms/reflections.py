@@ -3,9 +3,10 @@ from django import forms
 from ..models import Reflection
 from ..models.reflections import TAG_MAX_LENGTH
 from ..services.reflections import normalise_tags
+from .lean import LeanForm
 
 
-class ReflectionForm(forms.ModelForm):
+class ReflectionForm(LeanForm, forms.ModelForm):
     """All prompts are optional; the service refuses a wholly empty entry."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -9,6 +9,7 @@ from ..models.statements import (
     REASSURANCE_MAX,
     Reason,
 )
+from .lean import LeanForm
 
 
 def _limit_messages(label):
@@ -30,7 +31,7 @@ def _text_field(label, limit, help_text, *, required=True, rows=3):
     )
 
 
-class StatementForm(forms.Form):
+class StatementForm(LeanForm, forms.Form):
     reason = forms.ChoiceField(
         label="What a no from me is usually about",
         choices=[("", "Choose a reason…"), *Reason.choices],
@@ -62,7 +63,7 @@ class StatementForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(LeanForm, forms.Form):
     text = _text_field(
         "Ask a question about this",
         QUESTION_MAX,
@@ -71,6 +72,6 @@ class QuestionForm(forms.Form):
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(LeanForm, forms.Form):
     answer = _text_field("Your answer", ANSWER_MAX, "", rows=2)
     version = forms.IntegerField(widget=forms.HiddenInput)

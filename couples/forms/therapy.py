@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from ..models.therapy import THERAPIST_NAME_MAX, TOPIC_NOTE_MAX, TOPIC_TEXT_MAX
+from .lean import LeanForm
 
 
 def _too_long(limit):
@@ -21,7 +22,7 @@ class _AreaIds:
         super().__init__(*args, **kwargs)
 
 
-class SessionForm(_AreaIds, forms.Form):
+class SessionForm(LeanForm, _AreaIds, forms.Form):
     id_prefix = "session"
     planned_for = forms.DateField(
         label="Day of the session",
@@ -52,7 +53,7 @@ class SessionEditForm(SessionForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class TopicForm(_AreaIds, forms.Form):
+class TopicForm(LeanForm, _AreaIds, forms.Form):
     id_prefix = "topic"
     text = forms.CharField(
         label="A topic to talk about",

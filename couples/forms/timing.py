@@ -2,6 +2,7 @@ from django import forms
 
 from ..models.timing import NOTES_MAX_LENGTH
 from ..overlap import DAYS, EMPTY_GRID, LEVELS, NOT_SAID, PARTS, index
+from .lean import LeanForm
 
 # "Not said" first: a fresh grid says nothing, and nothing is ever preselected as open.
 LEVEL_CHOICES = [(NOT_SAID, LEVELS[NOT_SAID])] + [
@@ -14,7 +15,7 @@ def cell_name(day_key, part_key):
     return f"{day_key}_{part_key}"
 
 
-class TimingGridForm(forms.Form):
+class TimingGridForm(LeanForm, forms.Form):
     """One select per cell (day by part of day), keyboard- and phone-friendly."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
