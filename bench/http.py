@@ -5,8 +5,8 @@
 
 It starts the production shape on loopback — Caddy (deploy/Caddyfile) in front
 of gunicorn (WSGI, deploy/gunicorn.conf.py) for HTTP and daphne (ASGI) for
-/ws/ — on PostgreSQL (database `bench_commonground`, created if missing), signs
-in a linked person, and drives it with wrk:
+/ws/ — on PostgreSQL (database `bench_commonground`, made afresh each run), signs
+in a linked person whose space is furnished (bench/fixtures.py), and drives it with wrk:
 
   1. bare view, plain WSGI (gunicorn direct)        <- the yardstick
   2. bare view through the production entry point   (target >= 0.8x of 1)
@@ -61,11 +61,13 @@ def bench_env():
 
 
 def prepare_database(env):
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", f"CREATE DATABASE {DB_NAME}"],
-        capture_output=True,
-        check=False,
-    )
+    """A fresh database each run, so every run renders the same furnished space."""
+    for sql in (f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)", f"CREATE DATABASE {DB_NAME}"):
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qtAc", sql],
+            capture_output=True,
+            check=True,
+        )
     subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run(
         [PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True

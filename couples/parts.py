@@ -112,4 +112,12 @@ def cached_part_html(name, request, space):
     if html is None:
         html = str(render_part_html(name, request, space, csrf_token=CSRF_PLACEHOLDER))
         cache.set(key, html)
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308  our own render
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, _csrf_token(request)))  # noqa: S308  our render
+
+
+def _csrf_token(request):
+    """One masked token per request for every cached part (masking costs)."""
+    token = getattr(request, "_parts_csrf_token", None)
+    if token is None:
+        token = request._parts_csrf_token = get_token(request)
+    return token
