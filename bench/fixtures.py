@@ -89,13 +89,16 @@ def furnish(alice, bob):
 
 
 def signed_in_member_cookie():
-    """A session of a linked person whose space is furnished (made once)."""
-    alice, bob = linked_pair()
+    """The cookies of a browser signed in as a linked person whose space is
+    furnished (made once): the session, and the CSRF cookie any earlier page set."""
+    from django.middleware.csrf import _get_new_csrf_string
+
     from couples.models import Statement
 
+    alice, bob = linked_pair()
     if not Statement.objects.filter(author=alice).exists():
         furnish(alice, bob)
-    return session_cookie_for(alice)
+    return f"{session_cookie_for(alice)}; {settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}"
 
 
 def many_couples(count):

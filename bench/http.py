@@ -3,18 +3,21 @@
 
     .venv/bin/python bench/http.py [--seconds 10] [--connections 32]
 
-It starts the production shape on loopback — Caddy (deploy/Caddyfile) in front
-of gunicorn (WSGI, deploy/gunicorn.conf.py) for HTTP and daphne (ASGI) for
-/ws/ — on PostgreSQL (database `bench_commonground`, made afresh each run), signs
-in a linked person whose space is furnished (bench/fixtures.py), and drives it with wrk:
+It starts the production shape on loopback — nginx (deploy/nginx/: the
+production upstreams and routing, without TLS) in front of gunicorn (WSGI,
+deploy/gunicorn.conf.py) for HTTP and daphne (ASGI) for /ws/ — on PostgreSQL
+(database `bench_commonground`, made afresh each run), signs in a linked person
+whose space is furnished (bench/fixtures.py), and drives it with wrk:
 
   1. bare view, plain WSGI (gunicorn direct)        <- the yardstick
   2. bare view through the production entry point   (target >= 0.8x of 1)
   3. dashboard through the production entry point   (target >= 0.3x of 1)
+     and, for scale, a view that only reads the signed-in person (the floor of
+     any signed-in page: Django's session and user queries)
   4. bare view served as ASGI by daphne alone       (what we avoid, for contrast)
 
 Results are printed and written to docs/benchmarks.md (section "HTTP").
-Needs Debian's `caddy` and `wrk` (installed if missing) and the local PostgreSQL.
+Needs Debian's `nginx-light` and `wrk` (installed if missing) and the local PostgreSQL.
 """
 
 import sys
@@ -50,10 +53,38 @@ PORTS = {"web": 18000, "ws": 18001, "proxy": 18080, "asgi_only": 18002}
 
 
 def ensure_tools():
-    missing = [tool for tool in ("caddy", "wrk") if not shutil.which(tool)]
+    packages = {"nginx": "nginx-light", "wrk": "wrk"}
+    missing = [package for tool, package in packages.items() if not shutil.which(tool)]
     if missing:
         print(f"installing {' '.join(missing)} from Debian", flush=True)
         subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True)
+
+
+def nginx_config(logs):
+    """The production proxy on loopback: the upstream blocks of
+    deploy/nginx/common-ground.conf (pointed at the local servers) and its
+    locations, in a plain-HTTP server block (TLS is the one part left out)."""
+    production = (ROOT / "deploy" / "nginx" / "common-ground.conf").read_text()
+    upstreams = production[: production.index("server {")]
+    upstreams = upstreams.replace("web:8000", f"127.0.0.1:{PORTS['web']}")
+    upstreams = upstreams.replace("ws:8001", f"127.0.0.1:{PORTS['ws']}")
+    path = logs / "nginx.conf"
+    path.write_text(
+        f"""worker_processes auto;
+pid {logs}/nginx.pid;
+error_log {logs}/nginx-error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+{upstreams}
+    server {{
+        listen 127.0.0.1:{PORTS["proxy"]};
+        include {ROOT / "deploy" / "nginx" / "locations.conf"};
+    }}
+}}
+"""
+    )
+    return path
 
 
 def bench_env():
@@ -122,14 +153,6 @@ def main():
     env = bench_env()
     cookie = prepare_database(env)
     logs = Path(tempfile.mkdtemp(prefix="cg-bench-"))
-    caddy_env = dict(
-        env,
-        SITE_ADDRESS=f"http://127.0.0.1:{PORTS['proxy']}",
-        WEB_UPSTREAMS=f"127.0.0.1:{PORTS['web']}",
-        WS_UPSTREAMS=f"127.0.0.1:{PORTS['ws']}",
-        XDG_DATA_HOME=str(logs),
-        XDG_CONFIG_HOME=str(logs),
-    )
     procs = [
         start_gunicorn(env, logs, port=PORTS["web"]),
         start_daphne(
@@ -140,12 +163,7 @@ def main():
             name="daphne-ws",
             proxy_headers=True,
         ),
-        start(
-            ["caddy", "run", "--config", "deploy/Caddyfile", "--adapter", "caddyfile"],
-            caddy_env,
-            "caddy",
-            logs,
-        ),
+        start(["nginx", "-c", str(nginx_config(logs)), "-g", "daemon off;"], env, "nginx", logs),
         start_daphne(
             env, logs, port=PORTS["asgi_only"], app="config.asgi:application", name="daphne-http"
         ),
@@ -158,13 +176,18 @@ def main():
         cases = [
             ("bare view, plain WSGI (gunicorn direct)", f"{base}:{PORTS['web']}/bench/bare/", None),
             (
-                "bare view, production entry (Caddy -> gunicorn)",
+                "bare view, production entry (nginx -> gunicorn)",
                 f"{base}:{PORTS['proxy']}/bench/bare/",
                 None,
             ),
             (
-                "dashboard, production entry (Caddy -> gunicorn)",
+                "dashboard, production entry (nginx -> gunicorn)",
                 f"{base}:{PORTS['proxy']}/",
+                cookie,
+            ),
+            (
+                "signed-in floor: session + person only (nginx -> gunicorn)",
+                f"{base}:{PORTS['proxy']}/bench/whoami/",
                 cookie,
             ),
             (

@@ -180,10 +180,12 @@ async def measure_saves(people, rate, seconds, processes):
     ]
     local = threading.local()
 
+    def connection(fresh=False):
+        if fresh or getattr(local, "conn", None) is None:
+            local.conn = http.client.HTTPConnection("127.0.0.1", WEB_PORT, timeout=30)
+        return local.conn
+
     def post(couple, token):
-        conn = getattr(local, "conn", None)
-        if conn is None:
-            conn = local.conn = http.client.HTTPConnection("127.0.0.1", WEB_PORT, timeout=30)
         alice = couple["alice"]
         body = urllib.parse.urlencode(
             {
@@ -203,8 +205,17 @@ async def measure_saves(people, rate, seconds, processes):
         with lock:
             pending[token] = time.perf_counter()
         t_post = time.perf_counter()
-        conn.request("POST", "/statements/new/", body=body, headers=headers)
-        response = conn.getresponse()
+        for attempt in (1, 2):
+            conn = connection(fresh=attempt == 2)
+            try:
+                conn.request("POST", "/statements/new/", body=body, headers=headers)
+                response = conn.getresponse()
+                break
+            except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+                # gunicorn closed this idle keep-alive connection: the request
+                # never reached the app, so it goes again on a new connection.
+                if attempt == 2:
+                    raise
         response.read()
         post_ms.append((time.perf_counter() - t_post) * 1000)
         if response.status not in (200, 302):

@@ -60,8 +60,18 @@ def test_http_is_served_by_wsgi_and_websockets_by_asgi_behind_one_proxy():
     assert SERVICES["web"]["command"][:2] == ["gunicorn", "config.wsgi:application"]
     assert SERVICES["ws"]["command"][0] == "daphne"
     assert SERVICES["ws"]["command"][-1] == "config.asgi:application"
-    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
-    assert "path /ws/*" in caddyfile and "ws:8001" in caddyfile and "web:8000" in caddyfile
+    proxy = (ROOT / "deploy" / "nginx" / "common-ground.conf").read_text()
+    assert "server web:8000;" in proxy and "server ws:8001;" in proxy
+    locations = (ROOT / "deploy" / "nginx" / "locations.conf").read_text()
+    ws, web = locations.split("location / {")
+    assert "location /ws/ {" in ws and "proxy_pass http://ws;" in ws
+    assert "proxy_set_header Upgrade $http_upgrade;" in ws
+    assert "proxy_pass http://web;" in web
+    # One trusted proxy that appends (TRUSTED_PROXY_COUNT=1 reads the last entry).
+    assert locations.count("X-Forwarded-For $proxy_add_x_forwarded_for;") == 2
+    mounts = " ".join(SERVICES["proxy"]["volumes"])
+    assert "deploy/nginx/common-ground.conf:/etc/nginx/conf.d/default.conf" in mounts
+    assert "deploy/nginx/locations.conf:/etc/nginx/snippets/common-ground-locations.conf" in mounts
     assert SERVICES["proxy"]["ports"] == ["80:80", "443:443"]
     assert "ports" not in SERVICES["web"] and "ports" not in SERVICES["ws"]
 
@@ -99,3 +109,32 @@ def test_dockerfile_collects_static_and_runs_unprivileged():
 def test_health_endpoint_answers_whatever_the_host(client):
     response = client.get("/healthz", HTTP_HOST="web:8000")
     assert response.status_code == 200 and response.content == b"ok"
+
+
+def test_nginx_accepts_the_production_proxy_config(tmp_path):
+    """`nginx -t` on deploy/nginx/ as the proxy container loads it (with a
+    throwaway certificate, and the upstream names pointed at loopback)."""
+    cert, key = tmp_path / "fullchain.pem", tmp_path / "privkey.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=localhost", "-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    conf = (ROOT / "deploy" / "nginx" / "common-ground.conf").read_text()
+    conf = conf.replace("/etc/nginx/certs/", f"{tmp_path}/")
+    conf = conf.replace(
+        "/etc/nginx/snippets/common-ground-locations.conf",
+        str(ROOT / "deploy" / "nginx" / "locations.conf"),
+    )
+    conf = conf.replace("web:8000", "127.0.0.1:8000").replace("ws:8001", "127.0.0.1:8001")
+    main = tmp_path / "nginx.conf"
+    main.write_text(f"pid {tmp_path}/nginx.pid;\nevents {{}}\nhttp {{\n{conf}\n}}\n")
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    result = subprocess.run(
+        [nginx, "-t", "-e", "stderr", "-c", str(main)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "syntax is ok" in result.stderr
