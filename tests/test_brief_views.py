@@ -285,3 +285,27 @@ def test_the_brief_lists_only_mutual_yeses_and_the_same_for_both(
         assert alice_only.name not in section and bob_maybe.name not in section
         text = pdf_text(client.get(pdf_url(words)))
         assert mutual.name in text
+
+
+def test_pdfs_are_limited_to_a_few_a_minute_per_person(
+    alice_client, bob_client, written, monkeypatch
+):
+    """A PDF costs about a second of CPU; the seventh in a minute is refused
+    politely (the printable page stays available), and only for that person."""
+    from couples.views import brief as views
+
+    rendered = []
+    monkeypatch.setattr(views, "html_to_pdf", lambda html, **kw: rendered.append(1) or b"%PDF-")
+    now = [1_800_000_000.0]
+    monkeypatch.setattr(views.time, "time", lambda: now[0])
+    alice_words, bob_words = written
+    for _ in range(views.PDFS_PER_MINUTE):
+        assert alice_client.get(pdf_url(alice_words)).status_code == 200
+    refused = alice_client.get(pdf_url(alice_words))
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    assert "wait a minute" in refused.content.decode()
+    assert len(rendered) == views.PDFS_PER_MINUTE  # the refused one rendered nothing
+    assert alice_client.get(page_url(alice_words)).status_code == 200
+    assert bob_client.get(pdf_url(bob_words)).status_code == 200
+    now[0] += 60
+    assert alice_client.get(pdf_url(alice_words)).status_code == 200

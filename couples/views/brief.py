@@ -6,6 +6,9 @@ couples/brief.py), so both views are wrapped like the journal's views: nothing o
 them reaches an error report. The middleware adds ``Cache-Control: no-store``.
 """
 
+import time
+
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -26,11 +29,34 @@ def brief_page(request, session_id):
     return render(request, brief.TEMPLATE, brief.brief_context(request, space, session))
 
 
+# A PDF costs about a second of CPU: a person gets a few a minute (per server
+# process: the default cache is in memory), and the printable page at any time.
+PDFS_PER_MINUTE = 6
+TOO_MANY_PDFS = (
+    "You have downloaded this brief several times in the last minute. "
+    "Please wait a minute and try again; the printable page works any time."
+)
+
+
+def _pdf_allowed(user):
+    key = f"brief-pdf:{user.pk}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        count = 1
+    return count <= PDFS_PER_MINUTE
+
+
 @sensitive_variables()
 @require_GET
 @login_required
 def brief_pdf(request, session_id):
     space, session = get_therapy_session_for_member(request.user, session_id)
+    if not _pdf_allowed(request.user):
+        response = HttpResponse(TOO_MANY_PDFS, status=429, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "60"
+        return response
     context = brief.brief_context(request, space, session, pdf=True)
     html = render_to_string(brief.TEMPLATE, context, request=request)
     pdf = html_to_pdf(html, read_static=brief.read_static)
