@@ -363,6 +363,14 @@ LOGGING = {
             "propagate": False,
             "filters": ["redact"],
         },
+        # The development server's access lines (daphne's runserver): once, redacted
+        # (Django's own "django" console handler would print them a second time, raw).
+        "django.channels.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact"],
+        },
         "daphne": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         # Pinned whatever LOG_LEVEL says: at DEBUG these log template contexts

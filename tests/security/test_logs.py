@@ -139,3 +139,25 @@ def test_a_full_journey_logs_no_password_code_body_or_name(make_client, everythi
         if canary.lower() in everything_in([r]).lower()
     }
     assert not leaks, "\n".join(leaks) + "\n--- from:\n" + "\n".join(sorted(culprits))
+
+
+def test_dev_server_access_lines_are_written_once_and_redacted(settings):
+    """daphne's runserver logs each request on django.channels.server; with
+    DEBUG on, Django's own "django" console handler used to print it a second
+    time, unredacted (an invite code in the terminal)."""
+    settings.DEBUG = True
+    logger = logging.getLogger("django.channels.server")
+    record = logger.makeRecord(
+        logger.name, logging.INFO, __file__, 1, "HTTP GET %s 302", ("/join/ABCD2345/",), None
+    )
+    assert logger.filter(record)
+    written, current = [], logger
+    while current is not None:  # as Logger.callHandlers walks them
+        for handler in current.handlers:
+            if type(handler).__module__.startswith("_pytest"):
+                continue  # pytest's own capture, not the application's output
+            if record.levelno >= handler.level and handler.filter(record):
+                written.append(handler.format(record))
+        current = current.parent if current.propagate else None
+    assert len(written) == 1
+    assert "ABCD2345" not in written[0] and "/join/" in written[0]
