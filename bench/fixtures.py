@@ -36,64 +36,14 @@ def session_cookie_for(user):
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
-def furnish(alice, bob):
-    """A lived-in space, as the dashboard benchmark renders it: a few statements
-    each (with a question and an answer), both weeks marked, three agreed
-    alternatives, a therapy session with an agenda, and private reflections."""
-    import datetime
-
-    from django.utils import timezone
-
-    from couples.models import AlternativeActivity
-    from couples.overlap import CELLS
-    from couples.services import alternatives, reflections, statements, therapy, timing
-
-    for person, other in ((alice, bob), (bob, alice)):
-        for i in range(3):
-            statement = statements.add_statement(
-                author=person,
-                reason="tired",
-                meaning=f"My body is done for the day ({i}); it is not about you.",
-                not_meaning="Not that I do not want you, or that I want you less.",
-                reassurance="I love how you reach for me. Ask me again on the weekend.",
-                rain_check="Saturday morning, coffee first?" if i == 0 else "",
-            )
-        question = statements.ask_question(
-            asker=other, statement_id=statement.pk, text="Is there something that helps?"
-        )
-        statements.answer_question(
-            author=person,
-            question_id=question.pk,
-            version=question.version,
-            answer="A hug, and no questions for an hour.",
-        )
-        pattern = "usr-"
-        timing.save_timing(
-            author=person,
-            cells="".join(pattern[(i + person.pk) % 4] for i in range(CELLS)),
-            notes="Mornings on weekends are best.",
-            expected_version=0,
-        )
-        for i in range(2):
-            reflections.write_reflection(
-                author=person, body=f"A private note {i}, only for me.", bring_to_therapy=i == 0
-            )
-    for activity in AlternativeActivity.objects.filter(couple__isnull=True)[:3]:
-        for person in (alice, bob):
-            alternatives.answer_activity(user=person, activity_id=activity.pk, answer="yes")
-    session = therapy.plan_session(
-        user=alice, planned_for=timezone.localdate() + datetime.timedelta(days=7)
-    )
-    for i, person in enumerate((alice, bob, alice, bob)):
-        therapy.add_topic(user=person, session_id=session.pk, text=f"Topic {i}: how evenings go")
-
-
 def signed_in_member_cookie():
     """The cookies of a browser signed in as a linked person whose space is
-    furnished (made once): the session, and the CSRF cookie any earlier page set."""
+    furnished (made once, the lived-in space the browser tests and screenshots
+    use): the session, and the CSRF cookie any earlier page set."""
     from django.middleware.csrf import _get_new_csrf_string
 
     from couples.models import Statement
+    from tests.browser.spaces import furnish
 
     alice, bob = linked_pair()
     if not Statement.objects.filter(author=alice).exists():

@@ -146,6 +146,32 @@ def ws_port(index, processes):
     return WS_PORT + index % processes
 
 
+async def paced(rate, seconds):
+    """Yield 0, 1, 2, ... on a fixed schedule for ``seconds``: step i is due
+    i / ``rate`` seconds after the start (a step that is late goes at once)."""
+    started = time.perf_counter()
+    for index in itertools.count():
+        due = started + index / rate
+        if due - started >= seconds:
+            return
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        yield index
+
+
+async def wind_down(pending, listeners, sockets, grace=10.0):
+    """Wait up to ``grace`` seconds for the frames still expected, then stop
+    listening and close; returns how many never arrived."""
+    deadline = time.perf_counter() + grace
+    while pending and time.perf_counter() < deadline:
+        await asyncio.sleep(0.05)
+    for task in listeners:
+        task.cancel()
+    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    return len(pending)
+
+
 async def measure_saves(people, rate, seconds, processes):
     """Real HTTP POSTs of statements; latency until the partner's frame has the token."""
     origin = f"http://127.0.0.1:{WS_PORT}"
@@ -223,26 +249,13 @@ async def measure_saves(people, rate, seconds, processes):
 
     await asyncio.sleep(2)  # let hello frames and presence settle
     loop = asyncio.get_running_loop()
-    started = time.perf_counter()
     futures = []
     with ThreadPoolExecutor(max_workers=16) as pool:
-        for index in itertools.count():
-            due = started + index / rate
-            if due - started >= seconds:
-                break
-            delay = due - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
+        async for index in paced(rate, seconds):
             couple = random.choice(people)
             futures.append(loop.run_in_executor(pool, post, couple, str(index)))
         await asyncio.gather(*futures)
-        deadline = time.perf_counter() + 10
-        while pending and time.perf_counter() < deadline:
-            await asyncio.sleep(0.05)
-    missing = len(pending)
-    for task in listeners:
-        task.cancel()
-    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    missing = await wind_down(pending, listeners, sockets)
     return list(arrived.values()), missing, post_ms
 
 
@@ -268,25 +281,12 @@ async def measure_echo(pairs, rate, seconds, processes):
 
     listeners = [asyncio.create_task(listen(ws)) for ws in sockets[1::2]]
     await asyncio.sleep(1)
-    started = time.perf_counter()
-    for index in itertools.count():
-        due = started + index / rate
-        if due - started >= seconds:
-            break
-        delay = due - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
+    async for index in paced(rate, seconds):
         pair = random.randrange(pairs)
         token = f"echo-{index}"
         pending[token] = time.perf_counter()
         await sockets[2 * pair].send(token)
-    deadline = time.perf_counter() + 10
-    while pending and time.perf_counter() < deadline:
-        await asyncio.sleep(0.05)
-    missing = len(pending)
-    for task in listeners:
-        task.cancel()
-    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    missing = await wind_down(pending, listeners, sockets)
     return list(arrived.values()), missing
 
 

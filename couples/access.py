@@ -38,8 +38,9 @@ def _space_sql():
     from django.contrib.auth import get_user_model
 
     quote = connection.ops.quote_name
+    User = get_user_model()
     couple_fields = Couple._meta.concrete_fields
-    user_fields = get_user_model()._meta.concrete_fields
+    user_fields = User._meta.concrete_fields
     columns = [f"c.{quote(f.column)}" for f in couple_fields]
     columns += [f"u.{quote(f.column)}" for f in user_fields]
     membership = quote(Membership._meta.db_table)
@@ -47,10 +48,10 @@ def _space_sql():
         f"SELECT {', '.join(columns)} FROM {membership} me"  # noqa: S608  names from _meta
         f" JOIN {quote(Couple._meta.db_table)} c ON c.id = me.couple_id"
         f" JOIN {membership} m ON m.couple_id = me.couple_id AND m.left_at IS NULL"
-        f" JOIN {quote(get_user_model()._meta.db_table)} u ON u.id = m.user_id"
+        f" JOIN {quote(User._meta.db_table)} u ON u.id = m.user_id"
         " WHERE me.user_id = %s AND me.left_at IS NULL"
     )
-    return sql, couple_fields, user_fields
+    return sql, User, couple_fields, user_fields
 
 
 def _from_row(model, fields, values):
@@ -73,7 +74,7 @@ def _current_rows(user_id):
     Hand-written SQL, because this runs on every request, save and socket event,
     and the ORM spent ~1.5 ms building it each time; columns come from the
     models' own fields, and values go through the ORM's converters."""
-    sql, couple_fields, user_fields = _space_sql()
+    sql, User, couple_fields, user_fields = _space_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql, [user_id])
         rows = cursor.fetchall()
@@ -83,7 +84,7 @@ def _current_rows(user_id):
     couple = _from_row(Couple, couple_fields, rows[0][:split])
     people = {}
     for row in rows:
-        person = _from_row(user_fields[0].model, user_fields, row[split:])
+        person = _from_row(User, user_fields, row[split:])
         people[person.pk] = person
     return couple, people
 

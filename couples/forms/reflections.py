@@ -13,17 +13,7 @@ class ReflectionForm(LeanForm, forms.ModelForm):
 
     class Meta:
         model = Reflection
-        fields = [
-            "need",
-            "need_note",
-            "old_story",
-            "old_story_note",
-            "what_i_heard",
-            "what_was_said",
-            "body",
-            "tags",
-            "bring_to_therapy",
-        ]
+        fields = [*Reflection.TEXT_FIELDS, "bring_to_therapy"]
         widgets = {
             "need": forms.RadioSelect,
             "old_story": forms.RadioSelect,

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from accounts.reauth import SESSION_KEY
+from couples.forms.reflections import ReflectionForm
 
 from .harness import client_for, send
 from .test_fuzz_forms import HUGE, check, fuzz_text
@@ -112,17 +113,7 @@ def test_alternative_proposal_name_and_answer_values(name, answer, field_suffix,
     shown_to(world.bob, "/parts/my-answers/", "/parts/alternatives/")
 
 
-REFLECTION_FIELDS = (
-    "need",
-    "need_note",
-    "old_story",
-    "old_story_note",
-    "what_i_heard",
-    "what_was_said",
-    "body",
-    "tags",
-    "bring_to_therapy",
-)
+REFLECTION_FIELDS = tuple(ReflectionForm._meta.fields)
 
 
 @FUZZ
