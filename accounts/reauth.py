@@ -24,15 +24,15 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import push_url, reswap, retarget
 
-from couples.http import login_required
+from .http import client_redirect, login_required
 
 SESSION_KEY = "reauth_at"
 FAILURES_KEY = "reauth_failures"
@@ -105,9 +105,7 @@ def count_failed_confirmation(request):
 def _signed_out_response(request):
     login = reverse(settings.LOGIN_URL)
     if request.htmx:
-        response = HttpResponse(status=401)
-        response["HX-Redirect"] = login
-        return response
+        return client_redirect(login, status=401)
     return redirect(login)
 
 
@@ -131,9 +129,7 @@ def _render_confirm(request, form, *, action, status):
     response = render(request, template, context, status=status)
     if request.htmx:
         # Show the whole confirm page in place of the main content.
-        response["HX-Retarget"] = "#main"
-        response["HX-Reswap"] = "innerHTML"
-        response["HX-Push-Url"] = "false"
+        push_url(reswap(retarget(response, "#main"), "innerHTML"), False)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -160,9 +156,7 @@ def reauth_required(view):
             return _render_confirm(request, form, action=action, status=422)
         target = f"{reverse('reauth_confirm')}?{urlencode({'next': request.get_full_path()})}"
         if request.htmx:
-            response = HttpResponse(status=401)
-            response["HX-Redirect"] = target
-            return response
+            return client_redirect(target, status=401)
         return redirect(target)
 
     return wrapper

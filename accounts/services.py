@@ -1,15 +1,11 @@
 from django.db import transaction
 
-from couples.access import current_space
-from realtime import broadcast
+from .signals import profile_changed
 
 
-def update_display_name(*, user, display_name):
+def update_display_name(*, user, display_name: str):
     with transaction.atomic():
         user.display_name = display_name
         user.save(update_fields=["display_name"])
-        space = current_space(user)
-        if space is not None:
-            # The partner bar shows each partner the other's name.
-            broadcast.part_changed(couple=space.couple, parts=["partner"])
+        profile_changed.send(sender=type(user), user=user)
     return user

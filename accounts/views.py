@@ -1,13 +1,11 @@
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from couples.http import login_required, render_part
-
 from . import services
 from .forms import ProfileForm
+from .http import client_redirect, login_required, render_part
 
 
 @require_http_methods(["GET", "POST"])
@@ -26,7 +24,5 @@ def profile(request):
     if request.htmx:
         # The name also shows in the header: load the page afresh rather than let
         # htmx follow the redirect and swap a whole page into the form.
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = reverse("profile")
-        return response
+        return client_redirect(reverse("profile"))
     return redirect("profile")

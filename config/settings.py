@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "config.middleware.PrivateNoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
+    "couples.http.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,18 +1,25 @@
-"""Who may see what: the one place that answers it.
+"""Who may see what, and the reads built on it: the one place that answers it.
 
-Every view and (later) every consumer asks here. A helper returns the thing for
-a member and raises ``Http404`` for everyone else, so a stranger cannot tell a
-foreign object from a missing one.
+Views, parts, services, the brief and the socket all ask here. A helper
+returns the thing for a member and raises ``NotFound`` (Django's 404) for
+everyone else, so a stranger cannot tell a foreign object from a missing one.
+Shared things are looked up inside a ``Space`` (the person's current couple and
+partner, resolved once per request by ``couples.http.space_required``).
 """
 
 import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.db import connection
-from django.http import Http404
+from django.db.models import OuterRef, QuerySet, Subquery
 
+from .domain.errors import NotFound
 from .models import (
     AgendaTopic,
+    AlternativeActivity,
+    AlternativeAnswer,
     Couple,
     Membership,
     Reflection,
@@ -21,22 +28,36 @@ from .models import (
     TherapySession,
     TimingGrid,
 )
+from .models.linking import Invite
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
 class Space:
     """What one signed-in person shares right now: their couple and partner."""
 
-    me: object
+    me: "User"
     couple: Couple
-    partner: object
+    partner: "User"
+
+    @property
+    def people(self) -> tuple:
+        return (self.me, self.partner)
+
+    def seen_by(self, person) -> "Space":
+        """The same couple through the other partner's eyes."""
+        if person.pk == self.me.pk:
+            return self
+        if person.pk != self.partner.pk:
+            raise ValueError("not a member of this couple")
+        return Space(me=self.partner, couple=self.couple, partner=self.me)
 
 
 @functools.cache
 def _space_sql():
     """The SQL of ``_current_rows`` and the fields its columns fill, in order."""
-    from django.contrib.auth import get_user_model
-
     quote = connection.ops.quote_name
     User = get_user_model()
     couple_fields = Couple._meta.concrete_fields
@@ -67,7 +88,7 @@ def _from_row(model, fields, values):
     return model.from_db(connection.alias, [f.attname for f in fields], converted)
 
 
-def _current_rows(user_id):
+def _current_rows(user_id: int) -> tuple:
     """The person's couple and both current members (them included), in one
     query; ``(couple, {user_id: person})`` or ``(None, {})`` when not linked.
 
@@ -89,7 +110,7 @@ def _current_rows(user_id):
     return couple, people
 
 
-def _space_from(user_id, me=None):
+def _space_from(user_id: int, me=None) -> Space | None:
     couple, people = _current_rows(user_id)
     mine = people.pop(user_id, None)
     partner = next(iter(people.values()), None)
@@ -98,37 +119,51 @@ def _space_from(user_id, me=None):
     return Space(me=me or mine, couple=couple, partner=partner)
 
 
-def current_space(user):
+def current_space(user) -> Space | None:
     """The user's current couple and partner, or ``None`` when not linked."""
     if not user.is_authenticated:
         return None
     return _space_from(user.pk, me=user)
 
 
-def person_and_space(user_id):
+def person_and_space(user_id: int) -> tuple:
     """``(person, space)`` read fresh from the database: the person's row comes
     with their couple's when they are linked (one query), else on its own.
     ``(None, None)`` when the person no longer exists."""
     space = _space_from(user_id)
     if space is not None:
         return space.me, space
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.filter(pk=user_id).first(), None
 
 
-def get_space_for_member(user):
+def space_for_couple(couple_id: int) -> Space | None:
+    """The couple as its first current member sees it (``seen_by`` turns it
+    round), read fresh; ``None`` once the couple has ended. Used after commit,
+    to decide who receives a change from the rows just committed."""
+    from .models import Membership
+
+    first = (
+        Membership.objects.current()
+        .filter(couple_id=couple_id)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    return None if first is None else _space_from(first)
+
+
+def get_space_for_member(user) -> Space:
     """The user's current space; 404 for anyone who is not in a couple."""
     space = current_space(user)
     if space is None:
-        raise Http404("Not linked.")
+        raise NotFound("Not linked.")
     return space
 
 
 # --- "What my no means" statements -------------------------------------------
 
 
-def statements_shared_in(space):
+def statements_shared_in(space: Space) -> QuerySet:
     """Statements both people of ``space`` may see: written in their current
     couple by one of them, and not retired (retiring withdraws a statement)."""
     return Statement.objects.current().filter(
@@ -136,76 +171,90 @@ def statements_shared_in(space):
     )
 
 
-def get_statement_for_member(user, statement_id, *, lock=False):
-    """A statement the user may read: any shared statement of their current
+def get_statement_for_member(space: Space, statement_id, *, lock: bool = False) -> Statement:
+    """A statement the person may read: any shared statement of their current
     couple, plus their own retired ones (the author keeps their history).
     404 for everyone and everything else."""
-    space = get_space_for_member(user)
     queryset = Statement.objects.filter(couple=space.couple).select_related("author")
     if lock:
         queryset = queryset.select_for_update(of=("self",))
     statement = queryset.filter(pk=statement_id).first()
     if statement is None or statement.author_id not in (space.me.pk, space.partner.pk):
-        raise Http404("No such statement.")
-    if statement.is_retired and statement.author_id != user.pk:
-        raise Http404("No such statement.")
+        raise NotFound("No such statement.")
+    if statement.is_retired and statement.author_id != space.me.pk:
+        raise NotFound("No such statement.")
     return statement
 
 
-def get_own_statement(user, statement_id, *, lock=False):
-    """A statement the user wrote in their current couple; 404 for anyone else
+def get_own_statement(space: Space, statement_id, *, lock: bool = False) -> Statement:
+    """A statement the person wrote in their current couple; 404 for anyone else
     (the partner included: only the author edits, retires or answers)."""
-    statement = get_statement_for_member(user, statement_id, lock=lock)
-    if statement.author_id != user.pk:
-        raise Http404("No such statement.")
+    statement = get_statement_for_member(space, statement_id, lock=lock)
+    if statement.author_id != space.me.pk:
+        raise NotFound("No such statement.")
     return statement
 
 
-def get_partner_statement(user, statement_id, *, lock=False):
-    """A current statement written by the user's partner (to mark heard or ask
-    about); 404 for the author and everyone else."""
-    statement = get_statement_for_member(user, statement_id, lock=lock)
-    if statement.author_id == user.pk or statement.is_retired:
-        raise Http404("No such statement.")
+def get_partner_statement(space: Space, statement_id, *, lock: bool = False) -> Statement:
+    """A current statement written by the person's partner (to mark heard or
+    ask about); 404 for the author and everyone else."""
+    statement = get_statement_for_member(space, statement_id, lock=lock)
+    if statement.author_id == space.me.pk or statement.is_retired:
+        raise NotFound("No such statement.")
     return statement
 
 
-def get_question_for_author(user, question_id, *, lock=False):
-    """A question asked about one of the user's current statements; 404 otherwise."""
-    space = get_space_for_member(user)
+def get_question_for_author(space: Space, question_id, *, lock: bool = False) -> StatementQuestion:
+    """A question asked about one of the person's current statements; 404 otherwise."""
     queryset = StatementQuestion.objects.select_related("statement")
     if lock:
         queryset = queryset.select_for_update(of=("self",))
     question = queryset.filter(
         pk=question_id,
-        statement__author=user,
+        statement__author=space.me,
         statement__couple=space.couple,
         statement__retired_at__isnull=True,
     ).first()
     if question is None:
-        raise Http404("No such question.")
+        raise NotFound("No such question.")
     return question
 
 
-def get_own_reflection(user, reflection_id):
+def own_retired_statements(space: Space) -> QuerySet:
+    """The person's own retired statements of this couple, latest first."""
+    return Statement.objects.filter(
+        author=space.me, couple=space.couple, retired_at__isnull=False
+    ).order_by("-retired_at", "-pk")
+
+
+# --- Private reflections -------------------------------------------------------
+
+
+def get_own_reflection(user, reflection_id, *, lock: bool = False) -> Reflection:
     """A private reflection for its author only; 404 for everyone else, partner
     included (a reflection is never couple-scoped)."""
     if not user.is_authenticated:
-        raise Http404("No such reflection.")
-    reflection = Reflection.objects.filter(author=user, pk=reflection_id).first()
+        raise NotFound("No such reflection.")
+    queryset = Reflection.objects.filter(author=user, pk=reflection_id)
+    if lock:
+        queryset = queryset.select_for_update()
+    reflection = queryset.first()
     if reflection is None:
-        raise Http404("No such reflection.")
+        raise NotFound("No such reflection.")
     return reflection
 
 
-def own_reflections(user):
+def own_reflections(user) -> QuerySet:
     """The person's own reflections, newest first (nobody else's, ever)."""
     if not user.is_authenticated:
         return Reflection.objects.none()
     return Reflection.objects.filter(author=user)
 
 
-def visible_timing_grids(space):
+# --- Timing --------------------------------------------------------------------
+
+
+def visible_timing_grids(space: Space) -> tuple:
     """The timing grids this person may see: their own and their partner's, both
     as shared in the *current* couple. One query, whatever the grids hold.
 
@@ -220,40 +269,77 @@ def visible_timing_grids(space):
     return grids.get(space.me.pk), grids.get(space.partner.pk)
 
 
-def get_therapy_session_for_member(user, session_id):
-    """A therapy session of the user's *current* couple; 404 for everyone else
+# --- Therapy -------------------------------------------------------------------
+
+
+def get_therapy_session_for_member(
+    space: Space, session_id, *, lock: bool = False
+) -> TherapySession:
+    """A therapy session of the person's *current* couple; 404 for everyone else
     (outsiders, and both former partners once the couple is dissolved)."""
-    space = get_space_for_member(user)
-    session = TherapySession.objects.filter(pk=session_id, couple=space.couple).first()
+    queryset = TherapySession.objects.filter(pk=session_id, couple=space.couple)
+    if lock:
+        queryset = queryset.select_for_update()
+    session = queryset.first()
     if session is None:
-        raise Http404("No such session.")
-    return space, session
+        raise NotFound("That session is not in your shared space.")
+    return session
 
 
-def get_agenda_topic_for_member(user, topic_id):
-    """An agenda topic of a session of the user's current couple; 404 otherwise."""
-    space = get_space_for_member(user)
+def get_agenda_topic_for_member(space: Space, topic_id) -> AgendaTopic:
+    """An agenda topic of a session of the person's current couple; 404 otherwise."""
     topic = (
         AgendaTopic.objects.filter(pk=topic_id, session__couple=space.couple)
         .select_related("session")
         .first()
     )
     if topic is None:
-        raise Http404("No such topic.")
-    return space, topic
+        raise NotFound("That topic is not on your agenda any more.")
+    return topic
 
 
-def get_alternative_for_member(user, activity_id):
-    """An activity the user's current couple can see, with the space; 404 otherwise.
+def couple_sessions(space: Space) -> list:
+    """The couple's sessions, latest day first."""
+    return list(TherapySession.objects.for_couple(space.couple).order_by("-planned_for", "-pk"))
+
+
+# --- Alternatives ----------------------------------------------------------------
+
+
+def get_alternative_for_member(space: Space, activity_id) -> AlternativeActivity:
+    """An activity the person's current couple can see; 404 otherwise.
 
     Catalogue activities are visible to every linked person; a proposal only to
     the couple it was proposed in. The 404 never says which case applied.
     """
-    from .models import AlternativeActivity
-
-    space = get_space_for_member(user)
     try:
-        activity = AlternativeActivity.objects.for_couple(space.couple).get(pk=activity_id)
+        return AlternativeActivity.objects.for_couple(space.couple).get(pk=activity_id)
     except (AlternativeActivity.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such activity.") from None
-    return space, activity
+        raise NotFound("No such activity.") from None
+
+
+def my_answer_rows(space: Space) -> list:
+    """Every activity of the couple with the viewer's OWN answer ("" if none).
+
+    One query. The partner's answers are never read here.
+    """
+    mine = AlternativeAnswer.objects.filter(
+        activity=OuterRef("pk"), couple=space.couple, user=space.me
+    ).values("answer")[:1]
+    return list(
+        AlternativeActivity.objects.for_couple(space.couple)
+        .annotate(my_answer=Subquery(mine))
+        .only("pk", "name", "position", "name_key")
+    )
+
+
+def agreed_activities(space: Space) -> list:
+    """The shared list: activities both current partners said yes to. One query."""
+    return list(AlternativeActivity.objects.agreed_in(space).only("pk", "name"))
+
+
+# --- Linking ------------------------------------------------------------------------
+
+
+def open_invite_for(user) -> Invite | None:
+    return Invite.objects.open().filter(creator=user).first()

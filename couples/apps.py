@@ -6,10 +6,9 @@ class CouplesConfig(AppConfig):
     verbose_name = "Couples"
 
     def ready(self):
-        # Registers every dashboard part (couples.parts) once, at start-up.
         from django.core import checks
 
-        from . import views  # noqa: F401
         from .fields import check_field_encryption_keys
+        from .services import people  # noqa: F401  listens to accounts' profile changes
 
         checks.register(check_field_encryption_keys, checks.Tags.security)

@@ -21,9 +21,13 @@ from django.utils.http import urlencode
 
 from accounts.reauth import is_fresh
 
-from .access import own_reflections, statements_shared_in, visible_timing_grids
-from .overlap import heatmap, legend
-from .services.alternatives import agreed_activities
+from .access import (
+    agreed_activities,
+    own_reflections,
+    statements_shared_in,
+    visible_timing_grids,
+)
+from .domain.overlap import heatmap, legend
 
 TEMPLATE = "couples/therapy/brief.html"
 PRINT_CSS = "css/print.css"

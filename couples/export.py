@@ -13,6 +13,7 @@ the document's keys are exactly those names, in that order.
 
 from django.utils import timezone
 
+from .domain.overlap import DAYS, LEVELS, PARTS
 from .models import (
     AgendaTopic,
     AlternativeActivity,
@@ -24,7 +25,6 @@ from .models import (
     TherapySession,
     TimingGrid,
 )
-from .overlap import DAYS, LEVELS, PARTS
 
 FORMAT = "common-ground-export"
 FORMAT_VERSION = 1

@@ -1,41 +1,70 @@
-"""Small HTTP helpers shared by the views: htmx-aware login and rendering."""
+"""HTTP for the couples app: the couple resolved once per request, and domain
+errors mapped to responses in one place.
+
+``space_required`` (under ``login_required``) puts the person's current space
+on ``request.space`` — their couple and partner, read in one query — or
+answers 404 when they are not linked; views pass it on to access helpers and
+services, so a write looks its couple up once, not three times.
+"""
 
 from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
+from accounts.http import HtmxHttpRequest, client_redirect, login_required, render_part
 
-def login_required(view):
-    """Like Django's, but an htmx request is sent to the login page with
-    ``HX-Redirect`` instead of having a login form swapped into a fragment."""
+from .access import Space, get_space_for_member
+from .domain.errors import DomainError
+
+__all__ = [
+    "DomainErrorMiddleware",
+    "HtmxHttpRequest",
+    "SpaceRequest",
+    "client_redirect",
+    "login_required",
+    "render_part",
+    "space_required",
+]
+
+
+class SpaceRequest(HtmxHttpRequest):
+    space: Space
+
+
+def space_required(view):
+    """The person's current space on ``request.space``; 404 when not linked.
+    Put it under ``login_required``."""
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        if request.htmx:
-            # Back to the page the person was on (HX-Current-URL, same origin
-            # only), never to the fragment it asked for (e.g. /parts/space/).
-            back = request.htmx.current_url_abs_path or request.get_full_path()
-            login = redirect_to_login(back)
-            response = HttpResponse(status=401)
-            response["HX-Redirect"] = login["Location"]
-            return response
-        return redirect_to_login(request.get_full_path())
+    def wrapper(request: SpaceRequest, *args, **kwargs):
+        request.space = get_space_for_member(request.user)
+        return view(request, *args, **kwargs)
 
     return wrapper
 
 
-def render_part(request, template, context, *, partial, status=200):
-    """Render the full page, or for an htmx request only the named partial.
+ERROR_TEMPLATE = "couples/error.html"
 
-    Partials are named after the ``id`` of their root element, so the very same
-    partial can be swapped by htmx (``outerHTML``) or pushed over the socket.
-    """
-    name = f"{template}#{partial}" if request.htmx and not request.htmx.boosted else template
-    response = render(request, name, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+
+class DomainErrorMiddleware:
+    """A domain error no view caught becomes its status with its message: a
+    small fragment for htmx (swapped where the request was aimed), the error
+    page otherwise. (``NotFound`` is Django's own 404, answered by Django.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception) -> HttpResponse | None:
+        if not isinstance(exception, DomainError):
+            return None
+        template = f"{ERROR_TEMPLATE}#domain-error" if request.htmx else ERROR_TEMPLATE
+        response = render(
+            request, template, {"message": exception.message}, status=exception.status
+        )
+        patch_vary_headers(response, ["HX-Request"])
+        return response

@@ -26,6 +26,7 @@ urlpatterns = [
     path("statements/<int:pk>/heard/", statements.statement_heard, name="statement_heard"),
     path("statements/<int:pk>/questions/", statements.statement_ask, name="statement_ask"),
     path("statements/<int:pk>/history/", statements.statement_history, name="statement_history"),
+    path("statements/retired/", statements.statements_retired, name="statements_retired"),
     path(
         "statements/questions/<int:pk>/answer/",
         statements.question_answer,
@@ -52,6 +53,7 @@ urlpatterns = [
     path("timing/", timing.timing_edit, name="timing_edit"),
     path("privacy/", privacy.privacy, name="privacy"),
     path("therapy/", therapy.session_create, name="therapy_session_create"),
+    path("therapy/sessions/", therapy.session_list, name="therapy_sessions"),
     path("therapy/<int:session_id>/", therapy.session_detail, name="therapy_session"),
     path("therapy/<int:session_id>/brief/", brief.brief_page, name="therapy_brief"),
     path("therapy/<int:session_id>/brief.pdf", brief.brief_pdf, name="therapy_brief_pdf"),

@@ -41,8 +41,6 @@ class PartScopeError(ValueError):
 
 
 def _check_parts(parts, *, for_couple):
-    import couples.views  # noqa: F401  the areas' views register their parts
-
     names = list(dict.fromkeys(parts))
     if not names:
         raise PartScopeError("Name at least one part.")

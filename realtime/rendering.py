@@ -16,8 +16,7 @@ from django.utils.crypto import constant_time_compare
 from django_htmx.middleware import HtmxDetails
 
 from couples.access import person_and_space
-from couples.parts import PARTS
-from couples.views.dashboard import render_named_part
+from couples.parts import PARTS, render_named_part
 
 logger = logging.getLogger(__name__)
 

@@ -26,3 +26,11 @@ def link(inviter, invitee):
     """Link two people the way the product does: invite, then accept."""
     _invite, code = linking.create_invite(creator=inviter)
     return linking.accept_invite(user=invitee, code=code)
+
+
+def space_of(user):
+    """The person's current space (couple and partner), as a view resolves it
+    once per request and hands to the services; 404 when not linked."""
+    from couples.access import get_space_for_member
+
+    return get_space_for_member(user)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from couples.services import reflections, statements, therapy, timing
+from tests.factories import space_of
 
 DAY = date.today() + timedelta(days=7)
 
@@ -49,7 +50,7 @@ def words_of(name):
 
 def _statement(person, words):
     return statements.add_statement(
-        author=person,
+        space=space_of(person),
         reason="tired",
         meaning=words.meaning,
         not_meaning="Not that I find you less attractive.",
@@ -66,19 +67,23 @@ def populate(alice, bob, session=None):
     for person, partner in ((alice, bob), (bob, alice)):
         mine, theirs = written[person.pk], written[partner.pk]
         question = statements.ask_question(
-            asker=person, statement_id=theirs.statement.pk, text=mine.question
+            space=space_of(person), statement_id=theirs.statement.pk, text=mine.question
         )
         statements.answer_question(
-            author=partner, question_id=question.pk, version=1, answer=theirs.answer
+            space=space_of(partner), question_id=question.pk, version=1, answer=theirs.answer
         )
     if session is None:
-        session = therapy.plan_session(user=alice, planned_for=DAY, therapist_name="Dr. Reyes")
+        session = therapy.plan_session(
+            space=space_of(alice), planned_for=DAY, therapist_name="Dr. Reyes"
+        )
     for person in (alice, bob):
         words = written[person.pk]
         words.session = session
-        therapy.add_topic(user=person, session_id=session.pk, text=words.topic)
+        therapy.add_topic(space=space_of(person), session_id=session.pk, text=words.topic)
         cells = "u" * 10 + "s" * 10 + "r" * 5 + "-" * 10
-        timing.save_timing(author=person, cells=cells, notes=words.timing_notes, expected_version=0)
+        timing.save_timing(
+            space=space_of(person), cells=cells, notes=words.timing_notes, expected_version=0
+        )
         reflections.write_reflection(author=person, body=words.flagged, bring_to_therapy=True)
         reflections.write_reflection(author=person, body=words.unflagged, bring_to_therapy=False)
     return written[alice.pk], written[bob.pk]

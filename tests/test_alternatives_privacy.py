@@ -15,6 +15,7 @@ from django.urls import reverse
 from couples.models import AlternativeActivity, AlternativeAnswer
 from couples.services import alternatives as service
 from couples.services import linking
+from tests.factories import space_of
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def catalogue(key):
 
 
 def set_answer(user, activity, answer):
-    service.answer_activity(user=user, activity_id=activity.pk, answer=answer)
+    service.answer_activity(space=space_of(user), activity_id=activity.pk, answer=answer)
 
 
 def capture(client, method, url, data=None, *, htmx=False):

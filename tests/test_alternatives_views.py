@@ -4,6 +4,7 @@ from django.urls import reverse
 from couples.models import AlternativeActivity, AlternativeAnswer
 from couples.services import alternatives as service
 from couples.services import linking
+from tests.factories import space_of
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,7 @@ def test_anonymous_is_sent_to_login_everywhere(anon_client, couple, htmx):
 
 
 def test_outsider_gets_404_and_changes_nothing(carol_client, couple, alice):
-    idea = service.propose_activity(author=alice, name="Canary-outsider-7f3a")
+    idea = service.propose_activity(space=space_of(alice), name="Canary-outsider-7f3a")
     for activity in (hug(), idea):
         assert carol_client.get(PAGE).status_code == 404
         r = carol_client.post(answer_url(activity), {field(activity): "yes"}, htmx=True)
@@ -109,8 +110,8 @@ def test_get_is_refused_on_write_urls(alice_client, couple):
 
 def test_every_post_without_csrf_token_is_rejected(alice_client, couple, alice, bob):
     activity = hug()
-    service.answer_activity(user=alice, activity_id=activity.pk, answer="yes")
-    service.answer_activity(user=bob, activity_id=activity.pk, answer="yes")
+    service.answer_activity(space=space_of(alice), activity_id=activity.pk, answer="yes")
+    service.answer_activity(space=space_of(bob), activity_id=activity.pk, answer="yes")
     for url, data in [
         (answer_url(activity), {field(activity): "no"}),
         (withdraw_url(activity), {}),
@@ -157,7 +158,7 @@ def test_bad_answer_is_422_with_the_form_and_nothing_saved(alice_client, couple,
 
 def test_not_answered_clears_my_answer(alice_client, couple, alice):
     activity = hug()
-    service.answer_activity(user=alice, activity_id=activity.pk, answer="yes")
+    service.answer_activity(space=space_of(alice), activity_id=activity.pk, answer="yes")
     alice_client.post(answer_url(activity), {field(activity): ""}, htmx=True)
     assert not AlternativeAnswer.objects.filter(user=alice).exists()
 
@@ -186,7 +187,7 @@ def test_withdraw_removes_it_for_both_and_names_nobody(
 ):
     activity = hug()
     for user in (alice, bob):
-        service.answer_activity(user=user, activity_id=activity.pk, answer="yes")
+        service.answer_activity(space=space_of(user), activity_id=activity.pk, answer="yes")
     r = bob_client.post(withdraw_url(activity), htmx=True)
     assert r.status_code == 200
     assert f'id="agreed-{activity.pk}"'.encode() not in r.content
@@ -203,7 +204,7 @@ def test_withdraw_removes_it_for_both_and_names_nobody(
 def test_withdraw_on_the_answers_page_also_updates_my_row(bob_client, couple, alice, bob):
     activity = hug()
     for user in (alice, bob):
-        service.answer_activity(user=user, activity_id=activity.pk, answer="yes")
+        service.answer_activity(space=space_of(user), activity_id=activity.pk, answer="yes")
     r = bob_client.post(
         withdraw_url(activity), htmx=True, HTTP_HX_CURRENT_URL=f"http://testserver{PAGE}"
     )
@@ -217,7 +218,7 @@ def test_withdraw_on_the_answers_page_also_updates_my_row(bob_client, couple, al
 def test_withdraw_without_javascript_redirects_to_dashboard(bob_client, couple, alice, bob):
     activity = hug()
     for user in (alice, bob):
-        service.answer_activity(user=user, activity_id=activity.pk, answer="yes")
+        service.answer_activity(space=space_of(user), activity_id=activity.pk, answer="yes")
     r = bob_client.post(withdraw_url(activity))
     assert r.status_code == 302 and r["Location"] == reverse("dashboard")
     assert my_answer(bob, activity) == ""
@@ -267,8 +268,8 @@ def test_bad_or_duplicate_proposal_is_422_kindly_and_nothing_saved(
 def test_after_unlink_nothing_of_the_other_is_visible(alice_client, bob_client, couple, alice, bob):
     activity = hug()
     for user in (alice, bob):
-        service.answer_activity(user=user, activity_id=activity.pk, answer="yes")
-    idea = service.propose_activity(author=alice, name="Canary-unlink-91b2")
+        service.answer_activity(space=space_of(user), activity_id=activity.pk, answer="yes")
+    idea = service.propose_activity(space=space_of(alice), name="Canary-unlink-91b2")
     linking.unlink(user=alice)
     for client in (alice_client, bob_client):
         assert client.get(PAGE).status_code == 404
@@ -280,7 +281,7 @@ def test_after_unlink_nothing_of_the_other_is_visible(alice_client, bob_client, 
 
 def test_a_request_without_the_answer_field_erases_nothing(alice_client, couple, alice):
     activity = hug()
-    service.answer_activity(user=alice, activity_id=activity.pk, answer="yes")
+    service.answer_activity(space=space_of(alice), activity_id=activity.pk, answer="yes")
     r = alice_client.post(answer_url(activity), {}, htmx=True)
     assert r.status_code == 422
     assert my_answer(alice, activity) == "yes"

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from couples.models import AgendaTopic, Reflection, TherapySession
 from couples.services import linking
+from tests.factories import space_of
 from tests.ownership_helpers import populate
 from tests.reflections_helpers import forget_reauth, lapse_reauth
 
@@ -273,10 +274,10 @@ def test_the_brief_lists_only_mutual_yeses_and_the_same_for_both(
 
     mutual, alice_only, bob_maybe = AlternativeActivity.objects.filter(couple__isnull=True)[:3]
     for person in (alice, bob):
-        alternatives.answer_activity(user=person, activity_id=mutual.pk, answer="yes")
-    alternatives.answer_activity(user=alice, activity_id=alice_only.pk, answer="yes")
-    alternatives.answer_activity(user=bob, activity_id=alice_only.pk, answer="no")
-    alternatives.answer_activity(user=bob, activity_id=bob_maybe.pk, answer="maybe")
+        alternatives.answer_activity(space=space_of(person), activity_id=mutual.pk, answer="yes")
+    alternatives.answer_activity(space=space_of(alice), activity_id=alice_only.pk, answer="yes")
+    alternatives.answer_activity(space=space_of(bob), activity_id=alice_only.pk, answer="no")
+    alternatives.answer_activity(space=space_of(bob), activity_id=bob_maybe.pk, answer="maybe")
     alice_words, bob_words = written
     for client, words in ((alice_client, alice_words), (bob_client, bob_words)):
         html = client.get(page_url(words)).content.decode()

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from couples.access import current_space
+from couples.domain.invite_codes import CODE_ALPHABET
 from couples.models import Couple, Invite, InviteAttempt, Membership
 from couples.services import ServiceError, Throttled, linking
 from tests.factories import UserFactory, link
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_invite_code_is_eight_unambiguous_characters_and_stored_only_as_digest(alice):
     invite, code = linking.create_invite(creator=alice)
     assert len(code) == 8
-    assert set(code) <= set(linking.CODE_ALPHABET)
+    assert set(code) <= set(CODE_ALPHABET)
     assert not set(code) & set("01OIL")
     stored = Invite.objects.filter(pk=invite.pk).values_list("code_digest", flat=True).get()
     assert code not in stored and stored == linking.code_digest(code)

@@ -22,7 +22,7 @@ from couples.models import (
     TimingGrid,
 )
 from couples.services import linking, ownership, therapy
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, space_of
 from tests.ownership_helpers import DAY, populate
 
 pytestmark = pytest.mark.django_db
@@ -177,10 +177,10 @@ def test_partner_turns_not_linked_and_keeps_only_what_he_wrote(
 
 
 def test_a_session_planned_alone_goes_with_its_planner(alice, bob, alice_client, couple):
-    session = therapy.plan_session(user=alice, planned_for=DAY)
-    therapy.add_topic(user=alice, session_id=session.pk, text="Only mine")
-    kept = therapy.plan_session(user=bob, planned_for=DAY)
-    therapy.add_topic(user=alice, session_id=kept.pk, text="Mine, in bob's session")
+    session = therapy.plan_session(space=space_of(alice), planned_for=DAY)
+    therapy.add_topic(space=space_of(alice), session_id=session.pk, text="Only mine")
+    kept = therapy.plan_session(space=space_of(bob), planned_for=DAY)
+    therapy.add_topic(space=space_of(alice), session_id=kept.pk, text="Mine, in bob's session")
     delete_through_the_page(alice_client)
     assert list(TherapySession.objects.values_list("pk", flat=True)) == [kept.pk]
     assert not AgendaTopic.objects.exists()

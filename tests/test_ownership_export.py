@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from couples.export import build_export
 from couples.services import linking, statements
+from tests.factories import space_of
 from tests.ownership_helpers import populate
 from tests.reflections_helpers import forget_reauth, lapse_reauth
 
@@ -88,7 +89,7 @@ def test_export_never_holds_a_word_of_the_partner(alice_client, bob_client, writ
 def test_export_keeps_full_history_and_retired_statements(alice, alice_client, written):
     alice_words, _ = written
     statements.edit_statement(
-        author=alice,
+        space=space_of(alice),
         statement_id=alice_words.statement.pk,
         version=1,
         reason="stressed",
@@ -96,7 +97,7 @@ def test_export_keeps_full_history_and_retired_statements(alice, alice_client, w
         not_meaning="Still not about you.",
         reassurance="Still love our mornings.",
     )
-    statements.retire_statement(author=alice, statement_id=alice_words.statement.pk)
+    statements.retire_statement(space=space_of(alice), statement_id=alice_words.statement.pk)
     _, document = download(alice_client)
     validate(document)
     (statement,) = document["statements"]
@@ -207,11 +208,11 @@ def test_export_holds_my_own_alternative_answers_and_proposals_never_the_partner
     from couples.services import alternatives
 
     first, second = AlternativeActivity.objects.filter(couple__isnull=True)[:2]
-    alternatives.answer_activity(user=alice, activity_id=first.pk, answer="maybe")
-    alternatives.answer_activity(user=bob, activity_id=first.pk, answer="no")
-    alternatives.answer_activity(user=bob, activity_id=second.pk, answer="yes")
-    alternatives.propose_activity(author=bob, name="Bob-proposal canary")
-    alternatives.propose_activity(author=alice, name="Stargazing together")
+    alternatives.answer_activity(space=space_of(alice), activity_id=first.pk, answer="maybe")
+    alternatives.answer_activity(space=space_of(bob), activity_id=first.pk, answer="no")
+    alternatives.answer_activity(space=space_of(bob), activity_id=second.pk, answer="yes")
+    alternatives.propose_activity(space=space_of(bob), name="Bob-proposal canary")
+    alternatives.propose_activity(space=space_of(alice), name="Stargazing together")
     _response, document = download(alice_client)
     validate(document)
     assert document["alternative_answers"] == [

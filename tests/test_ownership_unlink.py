@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from couples.models import AgendaTopic, Reflection, Statement, StatementQuestion, TimingGrid
 from couples.services import linking, therapy
-from tests.factories import link
+from tests.factories import link, space_of
 from tests.ownership_helpers import DAY, populate
 
 pytestmark = pytest.mark.django_db
@@ -72,8 +72,8 @@ def test_a_new_partner_starts_fresh_and_the_old_overlap_is_gone(
     alice_words, bob_words = written
     linking.unlink(user=alice)
     link(alice, carol)
-    session = therapy.plan_session(user=carol, planned_for=DAY)
-    therapy.add_topic(user=carol, session_id=session.pk, text="Carol's topic")
+    session = therapy.plan_session(space=space_of(carol), planned_for=DAY)
+    therapy.add_topic(space=space_of(carol), session_id=session.pk, text="Carol's topic")
     alice_brief = alice_client.get(reverse("therapy_brief", args=[session.pk])).content.decode()
     carol_brief = carol_client.get(reverse("therapy_brief", args=[session.pk])).content.decode()
     for html in (alice_brief, carol_brief):

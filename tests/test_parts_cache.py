@@ -16,6 +16,7 @@ from couples import parts
 from couples.models import AlternativeActivity, Statement
 from couples.services import alternatives, reflections
 from couples.services import statements as statement_services
+from tests.factories import space_of
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +48,10 @@ def cached_values():
 def test_a_cached_page_equals_a_fresh_render_for_each_partner(
     make_client, couple, alice, bob, settings
 ):
-    statement_services.add_statement(author=alice, **WORDS)
-    statement_services.add_statement(author=bob, **{**WORDS, "meaning": "BOB-MEANING tired"})
+    statement_services.add_statement(space=space_of(alice), **WORDS)
+    statement_services.add_statement(
+        space=space_of(bob), **{**WORDS, "meaning": "BOB-MEANING tired"}
+    )
     clients = {alice: make_client(alice), bob: make_client(bob)}
     first = {person: page(client) for person, client in clients.items()}
     assert cached_values(), "the first visits filled the cache"
@@ -70,10 +73,10 @@ def test_a_save_is_seen_at_once_by_the_partner_whose_page_was_cached(
 ):
     bob_client = make_client(bob)
     assert "CACHE-MEANING" not in page(bob_client)
-    statement_services.add_statement(author=alice, **WORDS)
+    statement_services.add_statement(space=space_of(alice), **WORDS)
     assert "CACHE-MEANING" in page(bob_client)
     statement = Statement.objects.get()
-    statement_services.retire_statement(author=alice, statement_id=statement.pk)
+    statement_services.retire_statement(space=space_of(alice), statement_id=statement.pk)
     assert "CACHE-MEANING" not in page(bob_client)
 
 
@@ -81,12 +84,12 @@ def test_a_warm_dashboard_makes_the_same_few_queries_however_much_is_shown(
     make_client, couple, alice, bob
 ):
     alice_client = make_client(alice)
-    statement_services.add_statement(author=bob, **WORDS)
+    statement_services.add_statement(space=space_of(bob), **WORDS)
     page(alice_client)
     with CaptureQueriesContext(connection) as small:
         page(alice_client)
     for i in range(30):
-        statement_services.add_statement(author=bob, **{**WORDS, "meaning": f"more {i}"})
+        statement_services.add_statement(space=space_of(bob), **{**WORDS, "meaning": f"more {i}"})
     page(alice_client)
     with CaptureQueriesContext(connection) as large:
         html = page(alice_client)
@@ -96,7 +99,7 @@ def test_a_warm_dashboard_makes_the_same_few_queries_however_much_is_shown(
 
 
 def test_each_device_gets_a_csrf_token_valid_for_its_own_cookie(make_client, couple, alice, bob):
-    statement = statement_services.add_statement(author=alice, **WORDS)
+    statement = statement_services.add_statement(space=space_of(alice), **WORDS)
     phone, laptop = make_client(bob), make_client(bob)
     page(phone)  # fills the cache with bob's view
     html = page(laptop)  # served from it
@@ -131,7 +134,7 @@ def test_the_partners_private_answers_do_not_move_the_cache(make_client, couple,
     with CaptureQueriesContext(connection) as warm:
         before = page(bob_client)
     for answer in ("yes", "maybe", "no", ""):
-        alternatives.answer_activity(user=alice, activity_id=target.pk, answer=answer)
+        alternatives.answer_activity(space=space_of(alice), activity_id=target.pk, answer=answer)
         with CaptureQueriesContext(connection) as after_answer:
             after = page(bob_client)
         assert len(after_answer) == len(warm), answer
@@ -146,7 +149,7 @@ def test_anything_not_announced_is_stale_for_at_most_a_minute(
     bob_client = make_client(bob)
     now = [1_800_000_000.0]
     monkeypatch.setattr(parts.time, "time", lambda: now[0])
-    statement = statement_services.add_statement(author=alice, **WORDS)
+    statement = statement_services.add_statement(space=space_of(alice), **WORDS)
     assert "CACHE-MEANING" in page(bob_client)
     Statement.objects.filter(pk=statement.pk).update(retired_at=statement.created_at)
     assert "CACHE-MEANING" in page(bob_client)  # still the cached render

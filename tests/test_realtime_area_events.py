@@ -9,6 +9,7 @@ from django.db import transaction
 from couples.models import AlternativeActivity
 from couples.services import alternatives, reflections, statements, therapy, timing
 from realtime import broadcast
+from tests.factories import space_of
 
 pytestmark = pytest.mark.django_db
 
@@ -42,28 +43,36 @@ def pushes(sent):
 
 
 def test_every_statement_change_pushes_statements_to_the_couple(alice, bob, couple, sent, run):
-    statement = run(statements.add_statement, author=alice, **WORDS)
+    statement = run(statements.add_statement, space=space_of(alice), **WORDS)
     run(
         statements.edit_statement,
-        author=alice,
+        space=space_of(alice),
         statement_id=statement.pk,
         version=statement.version,
         **{**WORDS, "meaning": "Worn out, truly."},
     )
-    run(statements.mark_heard, user=bob, statement_id=statement.pk)
-    question = run(statements.ask_question, asker=bob, statement_id=statement.pk, text="When?")
-    run(statements.answer_question, author=alice, question_id=question.pk, version=1, answer="Soon")
-    run(statements.retire_statement, author=alice, statement_id=statement.pk)
+    run(statements.mark_heard, space=space_of(bob), statement_id=statement.pk)
+    question = run(
+        statements.ask_question, space=space_of(bob), statement_id=statement.pk, text="When?"
+    )
+    run(
+        statements.answer_question,
+        space=space_of(alice),
+        question_id=question.pk,
+        version=1,
+        answer="Soon",
+    )
+    run(statements.retire_statement, space=space_of(alice), statement_id=statement.pk)
     assert pushes(sent) == [(f"couple.{couple.pk}", ("statements",))] * 6
     assert [event["seq"] for _g, event in sent] == [1, 2, 3, 4, 5, 6]
 
 
 def test_an_edit_that_changes_nothing_pushes_nothing(alice, couple, sent, run):
-    statement = run(statements.add_statement, author=alice, **WORDS)
+    statement = run(statements.add_statement, space=space_of(alice), **WORDS)
     sent.clear()
     run(
         statements.edit_statement,
-        author=alice,
+        space=space_of(alice),
         statement_id=statement.pk,
         version=statement.version,
         **WORDS,
@@ -72,13 +81,13 @@ def test_an_edit_that_changes_nothing_pushes_nothing(alice, couple, sent, run):
 
 
 def test_a_timing_save_pushes_timing_to_the_couple(alice, couple, sent, run):
-    run(timing.save_timing, author=alice, cells="u" * 35, notes="", expected_version=0)
+    run(timing.save_timing, space=space_of(alice), cells="u" * 35, notes="", expected_version=0)
     assert pushes(sent) == [(f"couple.{couple.pk}", ("timing",))]
 
 
 def test_a_failed_save_pushes_nothing(alice, couple, sent, run):
     with pytest.raises(Exception):  # noqa: B017  stale version: any refusal
-        run(timing.save_timing, author=alice, cells="u" * 35, notes="", expected_version=7)
+        run(timing.save_timing, space=space_of(alice), cells="u" * 35, notes="", expected_version=7)
     assert sent == []
 
 
@@ -86,18 +95,18 @@ def test_private_answers_reach_only_my_devices_until_agreement_changes(
     alice, bob, couple, sent, run
 ):
     activity = AlternativeActivity.objects.filter(couple__isnull=True).first()
-    run(alternatives.answer_activity, user=alice, activity_id=activity.pk, answer="no")
-    run(alternatives.answer_activity, user=alice, activity_id=activity.pk, answer="yes")
+    run(alternatives.answer_activity, space=space_of(alice), activity_id=activity.pk, answer="no")
+    run(alternatives.answer_activity, space=space_of(alice), activity_id=activity.pk, answer="yes")
     # alice's answers so far travelled only to alice's own devices
     assert pushes(sent) == [(f"user.{alice.pk}", ("my-answers",))] * 2
     sent.clear()
-    run(alternatives.answer_activity, user=bob, activity_id=activity.pk, answer="yes")
+    run(alternatives.answer_activity, space=space_of(bob), activity_id=activity.pk, answer="yes")
     assert pushes(sent) == [
         (f"couple.{couple.pk}", ("alternatives",)),
         (f"user.{bob.pk}", ("my-answers",)),
     ]
     sent.clear()
-    run(alternatives.withdraw_yes, user=alice, activity_id=activity.pk)
+    run(alternatives.withdraw_yes, space=space_of(alice), activity_id=activity.pk)
     assert pushes(sent) == [
         (f"couple.{couple.pk}", ("alternatives",)),
         (f"user.{alice.pk}", ("my-answers",)),
@@ -107,7 +116,7 @@ def test_private_answers_reach_only_my_devices_until_agreement_changes(
 
 
 def test_a_proposal_reaches_both_answer_lists_alike(alice, bob, couple, sent, run):
-    run(alternatives.propose_activity, author=alice, name="Stargazing")
+    run(alternatives.propose_activity, space=space_of(alice), name="Stargazing")
     assert sorted(pushes(sent)) == sorted(
         [(f"user.{alice.pk}", ("my-answers",)), (f"user.{bob.pk}", ("my-answers",))]
     )
@@ -130,18 +139,21 @@ def test_reflections_only_ever_travel_to_their_authors_devices(alice, bob, coupl
 
 def test_agenda_changes_push_therapy_to_the_couple(alice, bob, couple, sent, run):
     session = run(
-        therapy.plan_session, user=alice, planned_for=datetime.date.today(), therapist_name=""
+        therapy.plan_session,
+        space=space_of(alice),
+        planned_for=datetime.date.today(),
+        therapist_name="",
     )
-    first = run(therapy.add_topic, user=alice, session_id=session.pk, text="Mornings")
-    run(therapy.add_topic, user=bob, session_id=session.pk, text="Weekends")
-    run(therapy.move_topic, user=bob, topic_id=first.pk, direction="down")
-    run(therapy.set_discussed, user=bob, topic_id=first.pk, discussed=True)
-    run(therapy.remove_topic, user=alice, topic_id=first.pk)
+    first = run(therapy.add_topic, space=space_of(alice), session_id=session.pk, text="Mornings")
+    run(therapy.add_topic, space=space_of(bob), session_id=session.pk, text="Weekends")
+    run(therapy.move_topic, space=space_of(bob), topic_id=first.pk, direction="down")
+    run(therapy.set_discussed, space=space_of(bob), topic_id=first.pk, discussed=True)
+    run(therapy.remove_topic, space=space_of(alice), topic_id=first.pk)
     assert pushes(sent) == [(f"couple.{couple.pk}", ("therapy",))] * 6
 
 
 def test_a_rolled_back_statement_is_never_pushed(alice, couple, sent):
     with pytest.raises(RuntimeError), transaction.atomic():
-        statements.add_statement(author=alice, **WORDS)
+        statements.add_statement(space=space_of(alice), **WORDS)
         raise RuntimeError
     assert sent == []

@@ -76,7 +76,7 @@ def test_sequence_numbers_increase_by_one_per_change(couple):
 def test_user_scoped_or_unknown_parts_never_go_to_the_couple(couple, monkeypatch):
     from couples import parts
 
-    private = parts.Part("diary", "x.html", lambda r, s: {}, scope="user")
+    private = parts.Part("diary", "x.html", build=lambda space, rows, request: {}, scope="user")
     monkeypatch.setitem(parts.PARTS, "diary", private)
     with pytest.raises(broadcast.PartScopeError), transaction.atomic():
         broadcast.part_changed(couple=couple, parts=["statements", "diary"])

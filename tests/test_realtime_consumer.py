@@ -129,7 +129,7 @@ def private_part(monkeypatch, settings):
     part = parts.Part(
         name="private-canary",
         template="tests/private_canary.html",
-        context=lambda request, space: {"canary": f"CANARY-{request.user.display_name}"},
+        build=lambda space, rows, request: {"canary": f"CANARY-{request.user.display_name}"},
         scope="user",
     )
     monkeypatch.setitem(parts.PARTS, "private-canary", part)

@@ -51,7 +51,7 @@ def test_private_part_refetch_shows_only_the_requesters_own(
     part = parts.Part(
         "private-canary",
         "tests/private_canary.html",
-        lambda request, space: {"canary": f"CANARY-{request.user.display_name}"},
+        build=lambda space, rows, request: {"canary": f"CANARY-{request.user.display_name}"},
         scope="user",
     )
     monkeypatch.setitem(parts.PARTS, "private-canary", part)

@@ -9,6 +9,7 @@ from django.db import close_old_connections, connection, connections, transactio
 from couples.models import Statement
 from couples.services import Conflict
 from couples.services import statements as services
+from tests.factories import space_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,7 +39,7 @@ def test_two_tabs_saving_from_the_same_version_at_once_lose_nothing(couple, alic
     makes the second wait for the first to commit; it then sees version 2 and
     gets a Conflict instead of overwriting. (The slowed version check widens the
     window so that, without the lock, both would pass and one save be lost.)"""
-    statement = services.add_statement(author=alice, **WORDS)
+    statement = services.add_statement(space=space_of(alice), **WORDS)
     original_check = services.check_version
 
     def slow_check(*args, **kwargs):
@@ -53,7 +54,7 @@ def test_two_tabs_saving_from_the_same_version_at_once_lose_nothing(couple, alic
         def target():
             barrier.wait()
             return services.edit_statement(
-                author=alice,
+                space=space_of(alice),
                 statement_id=statement.pk,
                 version=1,
                 **{**WORDS, "meaning": text},
@@ -80,7 +81,7 @@ def test_a_save_waits_for_an_open_transaction_holding_the_row_then_conflicts(cou
     """A separate connection holds the row in an open transaction and commits
     an edit while the service is waiting on the lock: the service must see the
     committed version, not the one it was given."""
-    statement = services.add_statement(author=alice, **WORDS)
+    statement = services.add_statement(space=space_of(alice), **WORDS)
     locked = threading.Event()
     release = threading.Event()
     results = {}
@@ -101,7 +102,7 @@ def test_a_save_waits_for_an_open_transaction_holding_the_row_then_conflicts(cou
 
     def stale_save():
         return services.edit_statement(
-            author=alice,
+            space=space_of(alice),
             statement_id=statement.pk,
             version=1,
             **{**WORDS, "meaning": "From the stale tab."},

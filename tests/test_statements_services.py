@@ -5,7 +5,7 @@ from couples.models import Statement, StatementQuestion, StatementRevision
 from couples.services import Conflict, linking
 from couples.services import statements as services
 from couples.services.statements import Invalid
-from tests.factories import UserFactory, link
+from tests.factories import UserFactory, link, space_of
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ WORDS = {
 
 
 def write(author, **overrides):
-    return services.add_statement(author=author, **{**WORDS, **overrides})
+    return services.add_statement(space=space_of(author), **{**WORDS, **overrides})
 
 
 def edit(author, statement, **overrides):
@@ -27,7 +27,7 @@ def edit(author, statement, **overrides):
     version = overrides.pop("version", statement.version)
     words.pop("version", None)
     return services.edit_statement(
-        author=author, statement_id=statement.pk, version=version, **words
+        space=space_of(author), statement_id=statement.pk, version=version, **words
     )
 
 
@@ -101,7 +101,7 @@ def test_partner_can_never_edit_or_retire(couple, alice, bob):
     with pytest.raises(Http404):
         edit(bob, statement, meaning="Bob's words")
     with pytest.raises(Http404):
-        services.retire_statement(author=bob, statement_id=statement.pk)
+        services.retire_statement(space=space_of(bob), statement_id=statement.pk)
     statement.refresh_from_db()
     assert statement.meaning == WORDS["meaning"]
     assert statement.retired_at is None
@@ -110,18 +110,18 @@ def test_partner_can_never_edit_or_retire(couple, alice, bob):
 def test_outsider_cannot_touch_anything(couple, alice, bob, carol):
     statement = write(alice)
     question = services.ask_question(
-        asker=bob,
+        space=space_of(bob),
         statement_id=statement.pk,
         text="Q?",
     )
     link(carol, UserFactory())
     for call in (
         lambda: edit(carol, statement, meaning="carol"),
-        lambda: services.retire_statement(author=carol, statement_id=statement.pk),
-        lambda: services.mark_heard(user=carol, statement_id=statement.pk),
-        lambda: services.ask_question(asker=carol, statement_id=statement.pk, text="hi"),
+        lambda: services.retire_statement(space=space_of(carol), statement_id=statement.pk),
+        lambda: services.mark_heard(space=space_of(carol), statement_id=statement.pk),
+        lambda: services.ask_question(space=space_of(carol), statement_id=statement.pk, text="hi"),
         lambda: services.answer_question(
-            author=carol, question_id=question.pk, version=1, answer="x"
+            space=space_of(carol), question_id=question.pk, version=1, answer="x"
         ),
     ):
         with pytest.raises(Http404):
@@ -140,17 +140,17 @@ def test_retire_hides_from_the_shared_list_but_keeps_history(couple, alice, bob)
 
     statement = write(alice)
     edit(alice, statement, meaning="Later words.")
-    services.retire_statement(author=alice, statement_id=statement.pk)
+    services.retire_statement(space=space_of(alice), statement_id=statement.pk)
     assert not statements_shared_in(current_space(bob)).exists()
     assert not statements_shared_in(current_space(alice)).exists()
     assert StatementRevision.objects.filter(statement=statement).count() == 2
     with pytest.raises(Http404):
-        services.mark_heard(user=bob, statement_id=statement.pk)
+        services.mark_heard(space=space_of(bob), statement_id=statement.pk)
 
 
 def test_editing_a_retired_statement_is_refused(couple, alice):
     statement = write(alice)
-    services.retire_statement(author=alice, statement_id=statement.pk)
+    services.retire_statement(space=space_of(alice), statement_id=statement.pk)
     with pytest.raises(Invalid, match="retired"):
         edit(alice, statement, meaning="again")
 
@@ -158,29 +158,35 @@ def test_editing_a_retired_statement_is_refused(couple, alice):
 def test_only_the_partner_marks_heard_and_an_edit_resets_it(couple, alice, bob):
     statement = write(alice)
     with pytest.raises(Http404):
-        services.mark_heard(user=alice, statement_id=statement.pk)
-    statement = services.mark_heard(user=bob, statement_id=statement.pk)
+        services.mark_heard(space=space_of(alice), statement_id=statement.pk)
+    statement = services.mark_heard(space=space_of(bob), statement_id=statement.pk)
     assert statement.is_heard
     statement = edit(alice, statement, meaning="New words.")
     assert not statement.is_heard
-    statement = services.mark_heard(user=bob, statement_id=statement.pk)
+    statement = services.mark_heard(space=space_of(bob), statement_id=statement.pk)
     assert statement.is_heard
 
 
 def test_partner_asks_and_only_the_author_answers(couple, alice, bob):
     statement = write(alice)
     with pytest.raises(Http404):
-        services.ask_question(asker=alice, statement_id=statement.pk, text="Own?")
-    question = services.ask_question(asker=bob, statement_id=statement.pk, text="What helps?")
+        services.ask_question(space=space_of(alice), statement_id=statement.pk, text="Own?")
+    question = services.ask_question(
+        space=space_of(bob), statement_id=statement.pk, text="What helps?"
+    )
     with pytest.raises(Http404):
-        services.answer_question(author=bob, question_id=question.pk, version=1, answer="x")
+        services.answer_question(
+            space=space_of(bob), question_id=question.pk, version=1, answer="x"
+        )
     question = services.answer_question(
-        author=alice, question_id=question.pk, version=1, answer="A hug first."
+        space=space_of(alice), question_id=question.pk, version=1, answer="A hug first."
     )
     assert question.answer == "A hug first."
     assert question.version == 2
     with pytest.raises(Conflict):
-        services.answer_question(author=alice, question_id=question.pk, version=1, answer="Stale.")
+        services.answer_question(
+            space=space_of(alice), question_id=question.pk, version=1, answer="Stale."
+        )
     question.refresh_from_db()
     assert question.answer == "A hug first."
 
@@ -188,11 +194,11 @@ def test_partner_asks_and_only_the_author_answers(couple, alice, bob):
 def test_question_and_answer_have_length_limits(couple, alice, bob):
     statement = write(alice)
     with pytest.raises(Invalid, match="500 or fewer"):
-        services.ask_question(asker=bob, statement_id=statement.pk, text="q" * 501)
-    question = services.ask_question(asker=bob, statement_id=statement.pk, text="q" * 500)
+        services.ask_question(space=space_of(bob), statement_id=statement.pk, text="q" * 501)
+    question = services.ask_question(space=space_of(bob), statement_id=statement.pk, text="q" * 500)
     with pytest.raises(Invalid, match="1000 or fewer"):
         services.answer_question(
-            author=alice, question_id=question.pk, version=1, answer="a" * 1001
+            space=space_of(alice), question_id=question.pk, version=1, answer="a" * 1001
         )
     question.refresh_from_db()
     assert question.answer == ""
@@ -202,7 +208,7 @@ def test_after_unlink_nobody_writes_into_the_old_couple(couple, alice, bob):
     statement = write(alice)
     linking.unlink(user=alice)
     with pytest.raises(Http404):
-        services.mark_heard(user=bob, statement_id=statement.pk)
+        services.mark_heard(space=space_of(bob), statement_id=statement.pk)
     with pytest.raises(Http404):
         edit(alice, statement, meaning="after")
     assert Statement.objects.filter(author=alice).count() == 1  # she keeps what she wrote

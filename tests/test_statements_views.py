@@ -6,7 +6,7 @@ from django.urls import reverse
 from couples.models import Statement, StatementQuestion
 from couples.services import linking
 from couples.services import statements as services
-from tests.factories import UserFactory, link
+from tests.factories import UserFactory, link, space_of
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ WORDS = {
 
 
 def write(author, **overrides):
-    return services.add_statement(author=author, **{**WORDS, **overrides})
+    return services.add_statement(space=space_of(author), **{**WORDS, **overrides})
 
 
 def form_data(**overrides):
@@ -34,7 +34,9 @@ def statement(couple, alice):
 
 @pytest.fixture
 def question(statement, bob):
-    return services.ask_question(asker=bob, statement_id=statement.pk, text="BOB-QUESTION?")
+    return services.ask_question(
+        space=space_of(bob), statement_id=statement.pk, text="BOB-QUESTION?"
+    )
 
 
 @pytest.fixture
@@ -204,7 +206,10 @@ def test_stale_edit_is_409_showing_saved_and_own_text(alice_client, alice, state
     url = reverse("statement_edit", args=[statement.pk])
     # Tab A and tab B both rendered version 1; tab A saves first.
     services.edit_statement(
-        author=alice, statement_id=statement.pk, version=1, **form_data(meaning="TAB-A-SAVED")
+        space=space_of(alice),
+        statement_id=statement.pk,
+        version=1,
+        **form_data(meaning="TAB-A-SAVED"),
     )
     response = alice_client.post(url, form_data(meaning="TAB-B-TYPED", version=1), htmx=True)
     assert response.status_code == 409
@@ -286,9 +291,9 @@ def test_partner_marks_heard_and_author_sees_only_heard(alice_client, bob_client
 
 
 def test_heard_is_reset_by_an_edit(alice, alice_client, bob, statement):
-    services.mark_heard(user=bob, statement_id=statement.pk)
+    services.mark_heard(space=space_of(bob), statement_id=statement.pk)
     services.edit_statement(
-        author=alice, statement_id=statement.pk, version=1, **form_data(meaning="NEW")
+        space=space_of(alice), statement_id=statement.pk, version=1, **form_data(meaning="NEW")
     )
     assert b"statement-heard" not in alice_client.get(reverse("dashboard")).content
 
@@ -399,10 +404,10 @@ def test_dashboard_queries_do_not_grow_with_statements(
         for i in range(n):
             mine = write(alice, meaning=f"alice {i}")
             theirs = write(bob, meaning=f"bob {i}")
-            services.ask_question(asker=bob, statement_id=mine.pk, text=f"q {i}")
-            services.ask_question(asker=alice, statement_id=theirs.pk, text=f"q {i}")
+            services.ask_question(space=space_of(bob), statement_id=mine.pk, text=f"q {i}")
+            services.ask_question(space=space_of(alice), statement_id=theirs.pk, text=f"q {i}")
             retired = write(alice, meaning=f"old {i}")
-            services.retire_statement(author=alice, statement_id=retired.pk)
+            services.retire_statement(space=space_of(alice), statement_id=retired.pk)
 
     add_batch(1)
     one = (_dashboard_queries(alice_client), _dashboard_queries(bob_client))
@@ -415,8 +420,8 @@ def test_dashboard_queries_do_not_grow_with_statements(
 
 
 def test_every_reason_has_starter_phrasings():
+    from couples.domain.starters import STARTERS, starters
     from couples.models import Reason
-    from couples.statement_starters import STARTERS, starters
 
     assert set(STARTERS) == set(Reason)
     for starter in starters():
@@ -424,7 +429,7 @@ def test_every_reason_has_starter_phrasings():
 
 
 def test_starters_are_offered_beside_an_empty_form_never_prefilled(alice_client, couple):
-    from couples.statement_starters import STARTERS
+    from couples.domain.starters import STARTERS
 
     page = alice_client.get(reverse("statement_new")).content.decode()
     tired = STARTERS["tired"]["meaning"]
@@ -439,7 +444,7 @@ def test_the_part_renders_for_each_viewer_as_live_sync_will(rf, alice, bob, stat
     from couples.access import current_space
 
     retired = write(alice, meaning="ALICE-RETIRED-WORDS")
-    services.retire_statement(author=alice, statement_id=retired.pk)
+    services.retire_statement(space=space_of(alice), statement_id=retired.pk)
     html = {}
     for user in (alice, bob):
         request = rf.get("/")
@@ -448,6 +453,8 @@ def test_the_part_renders_for_each_viewer_as_live_sync_will(rf, alice, bob, stat
         html[user.pk] = parts.render_part_html("statements", request, current_space(user))
     assert html[alice.pk].lstrip().startswith('<section id="statements"')
     assert WORDS["meaning"] in html[alice.pk] and WORDS["meaning"] in html[bob.pk]
-    assert "ALICE-RETIRED-WORDS" in html[alice.pk]
+    # Retired statements are history: one link away, for their author only.
+    assert reverse("statements_retired") in html[alice.pk]
+    assert reverse("statements_retired") not in html[bob.pk]
     assert "ALICE-RETIRED-WORDS" not in html[bob.pk]
     assert reverse("statement_edit", args=[statement.pk]) not in html[bob.pk]

@@ -9,6 +9,7 @@ from django.db import close_old_connections, connection, transaction
 
 from couples.models import TherapySession
 from couples.services import therapy as service
+from tests.factories import space_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,9 +36,11 @@ def _in_thread(target):
 
 
 def test_a_reorder_waits_for_the_partners_and_applies_on_their_result(alice, bob, couple):
-    session = service.plan_session(user=alice, planned_for=date.today() + timedelta(days=3))
+    session = service.plan_session(
+        space=space_of(alice), planned_for=date.today() + timedelta(days=3)
+    )
     _a, b, c = (
-        service.add_topic(user=person, session_id=session.pk, text=text)
+        service.add_topic(space=space_of(person), session_id=session.pk, text=text)
         for person, text in ((alice, "A"), (bob, "B"), (alice, "C"))
     )
     bob_done = threading.Event()
@@ -45,10 +48,10 @@ def test_a_reorder_waits_for_the_partners_and_applies_on_their_result(alice, bob
     # Alice's transaction holds the session lock while moving C up: A C B.
     with transaction.atomic():
         TherapySession.objects.select_for_update().get(pk=session.pk)
-        service.move_topic(user=alice, topic_id=c.pk, direction="up")
+        service.move_topic(space=space_of(alice), topic_id=c.pk, direction="up")
 
         def bob_moves_b_up():
-            service.move_topic(user=bob, topic_id=b.pk, direction="up")
+            service.move_topic(space=space_of(bob), topic_id=b.pk, direction="up")
             bob_done.set()
 
         thread, errors = _in_thread(bob_moves_b_up)
@@ -64,9 +67,11 @@ def test_a_reorder_waits_for_the_partners_and_applies_on_their_result(alice, bob
 
 
 def test_many_concurrent_moves_by_both_keep_every_topic_exactly_once(alice, bob, couple):
-    session = service.plan_session(user=alice, planned_for=date.today() + timedelta(days=3))
+    session = service.plan_session(
+        space=space_of(alice), planned_for=date.today() + timedelta(days=3)
+    )
     topics = [
-        service.add_topic(user=(alice, bob)[i % 2], session_id=session.pk, text=f"T{i}")
+        service.add_topic(space=space_of((alice, bob)[i % 2]), session_id=session.pk, text=f"T{i}")
         for i in range(6)
     ]
     start = threading.Barrier(2)
@@ -76,7 +81,7 @@ def test_many_concurrent_moves_by_both_keep_every_topic_exactly_once(alice, bob,
             start.wait(5)
             for round_ in range(15):
                 topic = topics[round_ % len(topics)]
-                service.move_topic(user=user, topic_id=topic.pk, direction=direction)
+                service.move_topic(space=space_of(user), topic_id=topic.pk, direction=direction)
 
         return run
 

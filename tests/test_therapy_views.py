@@ -10,7 +10,7 @@ from django.urls import reverse
 from couples.models import AgendaTopic, TherapySession
 from couples.services import linking
 from couples.services import therapy as service
-from tests.factories import UserFactory, link
+from tests.factories import UserFactory, link, space_of
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +20,14 @@ SECRET_TOPIC = "Canary topic 7f3a"
 
 @pytest.fixture
 def session(alice, couple):
-    return service.plan_session(user=alice, planned_for=DAY, therapist_name="Dr. Reyes")
+    return service.plan_session(space=space_of(alice), planned_for=DAY, therapist_name="Dr. Reyes")
 
 
 @pytest.fixture
 def topic(alice, session):
-    return service.add_topic(user=alice, session_id=session.pk, text=SECRET_TOPIC, note="a note")
+    return service.add_topic(
+        space=space_of(alice), session_id=session.pk, text=SECRET_TOPIC, note="a note"
+    )
 
 
 def _texts(session):
@@ -119,7 +121,7 @@ def test_get_never_changes_state(alice_client, session, topic):
 def test_both_partners_see_the_session_page_with_authors(
     alice_client, bob_client, bob, session, topic
 ):
-    service.add_topic(user=bob, session_id=session.pk, text="Bob's point")
+    service.add_topic(space=space_of(bob), session_id=session.pk, text="Bob's point")
     alice_html = alice_client.get(reverse("therapy_session", args=[session.pk])).content.decode()
     bob_html = bob_client.get(reverse("therapy_session", args=[session.pk])).content.decode()
     for html in (alice_html, bob_html):
@@ -261,8 +263,8 @@ def test_bad_topic_is_422_and_saves_nothing(alice_client, session, htmx, data, m
 
 
 def test_either_partner_moves_topics_up_and_down(alice_client, bob_client, alice, bob, session):
-    a = service.add_topic(user=alice, session_id=session.pk, text="A")
-    service.add_topic(user=bob, session_id=session.pk, text="B")
+    a = service.add_topic(space=space_of(alice), session_id=session.pk, text="A")
+    service.add_topic(space=space_of(bob), session_id=session.pk, text="B")
     response = bob_client.post(
         reverse("therapy_topic_move", args=[a.pk]), {"direction": "down"}, htmx=True
     )
@@ -325,10 +327,12 @@ def test_dashboard_shows_the_upcoming_agenda_to_both(alice_client, bob_client, s
 
 
 def test_dashboard_prefers_the_next_session_over_a_past_one(alice, alice_client, couple):
-    past = service.plan_session(user=alice, planned_for=date.today() - timedelta(days=30))
-    service.add_topic(user=alice, session_id=past.pk, text="Old topic")
-    upcoming = service.plan_session(user=alice, planned_for=DAY)
-    later = service.plan_session(user=alice, planned_for=DAY + timedelta(days=30))
+    past = service.plan_session(
+        space=space_of(alice), planned_for=date.today() - timedelta(days=30)
+    )
+    service.add_topic(space=space_of(alice), session_id=past.pk, text="Old topic")
+    upcoming = service.plan_session(space=space_of(alice), planned_for=DAY)
+    later = service.plan_session(space=space_of(alice), planned_for=DAY + timedelta(days=30))
     html = alice_client.get("/").content.decode()
     assert f'id="agenda-{upcoming.pk}"' in html
     assert f'id="agenda-{past.pk}"' not in html and "Old topic" not in html
@@ -336,7 +340,7 @@ def test_dashboard_prefers_the_next_session_over_a_past_one(alice, alice_client,
 
 
 def test_unlinked_people_see_no_session_or_topic(alice_client, bob_client, bob, session, topic):
-    service.add_topic(user=bob, session_id=session.pk, text="Bob canary 91c2")
+    service.add_topic(space=space_of(bob), session_id=session.pk, text="Bob canary 91c2")
     linking.unlink(user=bob)
     for client in (alice_client, bob_client):
         html = client.get("/").content.decode()
@@ -351,7 +355,7 @@ def test_unlinked_people_see_no_session_or_topic(alice_client, bob_client, bob, 
 def test_dashboard_query_count_is_the_same_with_1_and_200_topics(
     alice_client, alice, bob, session, uncached_parts
 ):
-    service.add_topic(user=alice, session_id=session.pk, text="Only one")
+    service.add_topic(space=space_of(alice), session_id=session.pk, text="Only one")
     alice_client.get("/")  # warm up (session, content types)
     with CaptureQueriesContext(connection) as one:
         alice_client.get("/")
@@ -375,7 +379,7 @@ def test_dashboard_query_count_is_the_same_with_1_and_200_topics(
 def test_a_later_partner_sees_nothing_of_an_earlier_couples_agenda(
     make_client, alice, bob, session, topic
 ):
-    service.add_topic(user=bob, session_id=session.pk, text="Bob canary 44d0")
+    service.add_topic(space=space_of(bob), session_id=session.pk, text="Bob canary 44d0")
     linking.unlink(user=alice)
     dave = UserFactory(display_name="Dave")
     link(alice, dave)

@@ -5,8 +5,8 @@ from django.template.loader import render_to_string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from couples import overlap
-from couples.overlap import (
+from couples.domain import overlap
+from couples.domain.overlap import (
     CELLS,
     GOOD,
     LOW,
@@ -95,7 +95,7 @@ def test_malformed_grids_are_not_valid(bad):
 
 
 def _render_overlap(a, b):
-    from couples.views.timing import TimingView
+    from couples.parts.timing import TimingView
 
     view = TimingView(
         heatmap=overlap.heatmap(a, b),

@@ -7,11 +7,12 @@ from django.urls import reverse
 
 from couples import parts
 from couples.access import current_space
+from couples.domain.overlap import CELLS, DAYS, PARTS
 from couples.forms.timing import cell_name
 from couples.models import TimingGrid
-from couples.overlap import CELLS, DAYS, PARTS
 from couples.services import linking
 from couples.services.timing import save_timing
+from tests.factories import space_of
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,9 @@ def test_anonymous_is_sent_to_login_and_htmx_gets_hx_redirect(anon_client, coupl
 
 
 def test_outsider_gets_404_and_saves_nothing(carol_client, couple, alice):
-    save_timing(author=alice, cells=MORNINGS, notes="alice-canary-notes", expected_version=0)
+    save_timing(
+        space=space_of(alice), cells=MORNINGS, notes="alice-canary-notes", expected_version=0
+    )
     response = carol_client.get(EDIT)
     assert response.status_code == 404
     assert b"alice-canary-notes" not in response.content
@@ -151,7 +154,7 @@ def test_bad_choice_is_422_with_the_form_again_and_nothing_saved(alice_client, c
 
 
 def test_a_missing_cell_is_422_not_silently_erased(alice_client, alice, couple):
-    save_timing(author=alice, cells="u" * CELLS, notes="", expected_version=0)
+    save_timing(space=space_of(alice), cells="u" * CELLS, notes="", expected_version=0)
     data = grid_post("u" * CELLS, version=1)
     del data["fri_late"]
     response = alice_client.post(EDIT, data, htmx=True)
@@ -167,7 +170,9 @@ def test_notes_too_long_is_422_with_the_limit_named(alice_client, couple):
 
 
 def test_stale_save_is_409_and_shows_both_versions(alice_client, alice, couple):
-    save_timing(author=alice, cells=MORNINGS, notes="saved-in-other-tab", expected_version=0)
+    save_timing(
+        space=space_of(alice), cells=MORNINGS, notes="saved-in-other-tab", expected_version=0
+    )
     response = alice_client.post(
         EDIT, grid_post(EVENINGS, notes="typed-in-this-tab", version=0), htmx=True
     )
@@ -191,7 +196,9 @@ def test_stale_save_is_409_and_shows_both_versions(alice_client, alice, couple):
 def test_partner_sees_the_overlap_and_the_owners_grid_but_cannot_edit_it(
     alice, bob, bob_client, couple
 ):
-    save_timing(author=alice, cells=MORNINGS, notes="alice-notes-for-bob", expected_version=0)
+    save_timing(
+        space=space_of(alice), cells=MORNINGS, notes="alice-notes-for-bob", expected_version=0
+    )
     page = bob_client.get(DASHBOARD).content.decode()
     section = timing_section(page)
     assert "alice-notes-for-bob" in section
@@ -205,8 +212,8 @@ def test_partner_sees_the_overlap_and_the_owners_grid_but_cannot_edit_it(
 def test_overlap_picture_is_identical_for_both_partners(
     alice, bob, alice_client, bob_client, couple
 ):
-    save_timing(author=alice, cells="usr-u" * 7, notes="", expected_version=0)
-    save_timing(author=bob, cells="uusr-" * 7, notes="", expected_version=0)
+    save_timing(space=space_of(alice), cells="usr-u" * 7, notes="", expected_version=0)
+    save_timing(space=space_of(bob), cells="uusr-" * 7, notes="", expected_version=0)
     alice_view = overlap_figure(alice_client.get(DASHBOARD).content.decode())
     bob_view = overlap_figure(bob_client.get(DASHBOARD).content.decode())
     assert alice_view == bob_view
@@ -217,8 +224,8 @@ def test_overlap_picture_is_identical_for_both_partners(
 def test_overlap_view_never_names_or_counts_who_is_less_available(
     alice, bob, alice_client, bob_client, couple
 ):
-    save_timing(author=alice, cells="u" * CELLS, notes="", expected_version=0)
-    save_timing(author=bob, cells="r" * CELLS, notes="", expected_version=0)
+    save_timing(space=space_of(alice), cells="u" * CELLS, notes="", expected_version=0)
+    save_timing(space=space_of(bob), cells="r" * CELLS, notes="", expected_version=0)
     for client in (alice_client, bob_client):
         figure = overlap_figure(client.get(DASHBOARD).content.decode())
         lowered = figure.lower()
@@ -229,14 +236,14 @@ def test_overlap_view_never_names_or_counts_who_is_less_available(
 
 
 def test_dashboard_section_has_no_inline_styles_or_scripts(alice, alice_client, couple):
-    save_timing(author=alice, cells=MORNINGS, notes="n", expected_version=0)
+    save_timing(space=space_of(alice), cells=MORNINGS, notes="n", expected_version=0)
     section = timing_section(alice_client.get(DASHBOARD).content.decode())
     assert "<svg" in section and "style=" not in section and "<script" not in section
     assert 'href="/timing/"' in section  # a plain link to edit, works without JavaScript
 
 
 def test_part_renders_for_each_recipient_as_live_sync_will(rf, alice, bob, couple):
-    save_timing(author=alice, cells=MORNINGS, notes="alice-notes", expected_version=0)
+    save_timing(space=space_of(alice), cells=MORNINGS, notes="alice-notes", expected_version=0)
     request = rf.get("/")
     request.user = bob
     html = parts.render_part_html("timing", request, current_space(bob))
@@ -247,7 +254,9 @@ def test_part_renders_for_each_recipient_as_live_sync_will(rf, alice, bob, coupl
 def test_after_unlink_the_partner_sees_nothing_of_the_grid(
     alice, bob, alice_client, bob_client, couple
 ):
-    save_timing(author=alice, cells=MORNINGS, notes="alice-canary-timing", expected_version=0)
+    save_timing(
+        space=space_of(alice), cells=MORNINGS, notes="alice-canary-timing", expected_version=0
+    )
     linking.unlink(user=alice)
     assert b"alice-canary-timing" not in bob_client.get(DASHBOARD).content
     assert bob_client.get(EDIT).status_code == 404
@@ -260,7 +269,7 @@ def test_after_relinking_the_new_partner_never_sees_the_old_grid(
 ):
     from tests.factories import link
 
-    save_timing(author=alice, cells=MORNINGS, notes="alice-canary-old", expected_version=0)
+    save_timing(space=space_of(alice), cells=MORNINGS, notes="alice-canary-old", expected_version=0)
     linking.unlink(user=alice)
     link(alice, carol)
     page = carol_client.get(DASHBOARD).content.decode()
@@ -276,14 +285,17 @@ def _dashboard_queries(client):
 
 def test_dashboard_query_count_does_not_grow_with_grid_content(alice, bob, alice_client, couple):
     empty = _dashboard_queries(alice_client)
-    save_timing(author=alice, cells="u" * CELLS, notes="x" * 500, expected_version=0)
-    save_timing(author=bob, cells="s" * CELLS, notes="y" * 500, expected_version=0)
+    save_timing(space=space_of(alice), cells="u" * CELLS, notes="x" * 500, expected_version=0)
+    save_timing(space=space_of(bob), cells="s" * CELLS, notes="y" * 500, expected_version=0)
     assert _dashboard_queries(alice_client) == empty
 
 
 def test_notes_are_escaped_for_the_partner(alice, bob_client, couple):
     save_timing(
-        author=alice, cells=MORNINGS, notes='<script>alert("x")</script>', expected_version=0
+        space=space_of(alice),
+        cells=MORNINGS,
+        notes='<script>alert("x")</script>',
+        expected_version=0,
     )
     section = timing_section(bob_client.get(DASHBOARD).content.decode())
     assert "<script>" not in section

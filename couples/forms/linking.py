@@ -1,6 +1,6 @@
 from django import forms
 
-from ..services.linking import CODE_ALPHABET, CODE_LENGTH, normalize_code
+from ..domain.invite_codes import is_well_formed, normalize_code
 from .lean import LeanForm
 
 
@@ -16,7 +16,7 @@ class JoinForm(LeanForm, forms.Form):
 
     def clean_code(self):
         code = normalize_code(self.cleaned_data["code"])
-        if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        if not is_well_formed(code):
             raise forms.ValidationError(
                 "An invite code has 8 letters and digits, like ABCD-EFGH. Check it and try again."
             )

@@ -1,8 +1,8 @@
 from django import forms
 
+from ..domain.tags import normalise_tags
 from ..models import Reflection
 from ..models.reflections import TAG_MAX_LENGTH
-from ..services.reflections import normalise_tags
 from .lean import LeanForm
 
 

@@ -1,7 +1,7 @@
 from django import forms
 
+from ..domain.overlap import DAYS, EMPTY_GRID, LEVELS, NOT_SAID, PARTS, index
 from ..models.timing import NOTES_MAX_LENGTH
-from ..overlap import DAYS, EMPTY_GRID, LEVELS, NOT_SAID, PARTS, index
 from .lean import LeanForm
 
 # "Not said" first: a fresh grid says nothing, and nothing is ever preselected as open.

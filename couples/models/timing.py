@@ -1,7 +1,7 @@
 """Desire-timing preferences: each partner's week grid within their couple.
 
 One row per person per couple holds all 35 cells as a short string (see
-``couples.overlap`` for the layout and the levels). The dashboard reads both
+``couples.domain.overlap`` for the layout and the levels). The dashboard reads both
 partners' grids in one query whatever they contain, and a save is one row
 update guarded by ``version``.
 """
@@ -13,7 +13,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
-from ..overlap import CELLS, EMPTY_GRID, grid_rows
+from ..domain.overlap import CELLS, EMPTY_GRID, grid_rows
 
 NOTES_MAX_LENGTH = 500
 

@@ -19,19 +19,17 @@ from django.utils import timezone
 
 from realtime import broadcast
 
-from ..access import get_alternative_for_member, get_space_for_member
+from ..access import Space, get_alternative_for_member
+from ..domain.errors import DomainError, Invalid
 from ..models import AlternativeActivity, AlternativeAnswer, Couple
 from ..models.alternatives import ACTIVITY_NAME_MAX_LENGTH, name_key
-from . import ServiceError
 
 NOT_ANSWERED = ""
 ANSWERS = {AlternativeAnswer.YES, AlternativeAnswer.MAYBE, AlternativeAnswer.NO, NOT_ANSWERED}
 
 
-class AlreadyListed(ServiceError):
+class AlreadyListed(Invalid):
     """A proposal whose name is already on the couple's list (kindly refused)."""
-
-    status = 422
 
     def __init__(self, activity):
         super().__init__(
@@ -54,21 +52,24 @@ def _lock_couple(space):
     pushed once), and a write never lands in a couple dissolved meanwhile."""
     couple = Couple.objects.select_for_update().get(pk=space.couple.pk)
     if couple.dissolved_at is not None:
-        raise ServiceError("You are no longer linked, so there is nothing to answer.")
+        raise DomainError("You are no longer linked, so there is nothing to answer.")
     return couple
 
 
 @transaction.atomic
-def answer_activity(*, user, activity_id, answer, only_if_now=None):
+def answer_activity(
+    *, space: Space, activity_id: int, answer: str, only_if_now: str | None = None
+) -> AnswerResult:
     """Set (or clear, with ``""``) the user's private answer to one activity.
 
     With ``only_if_now``, the answer changes only if it currently is that value
     (a stale "take back my yes" never erases a later no or maybe).
-    Unknown activities and other couples' proposals raise ``Http404``.
+    Unknown activities and other couples' proposals raise ``NotFound``.
     """
     if answer not in ANSWERS:
-        raise ServiceError("Please choose yes, maybe, no or not answered.")
-    space, activity = get_alternative_for_member(user, activity_id)
+        raise DomainError("Please choose yes, maybe, no or not answered.")
+    user = space.me
+    activity = get_alternative_for_member(space, activity_id)
     couple = _lock_couple(space)
     answers = {
         a.user_id: a.answer
@@ -101,20 +102,20 @@ def answer_activity(*, user, activity_id, answer, only_if_now=None):
     return AnswerResult(activity=activity, answer=answer, agreed_changed=agreed_changed)
 
 
-def withdraw_yes(*, user, activity_id):
+def withdraw_yes(*, space: Space, activity_id: int) -> AnswerResult:
     """Take back one's yes at once: the answer goes back to "not answered".
 
     Neutral by design: nothing records or shows who withdrew.
     """
     return answer_activity(
-        user=user,
+        space=space,
         activity_id=activity_id,
         answer=NOT_ANSWERED,
         only_if_now=AlternativeAnswer.YES,
     )
 
 
-def propose_activity(*, author, name):
+def propose_activity(*, space: Space, name: str) -> AlternativeActivity:
     """Add an activity to the couple's list, for both partners to answer.
 
     The proposer's own answer is NOT set: proposing is not consenting, and
@@ -123,12 +124,11 @@ def propose_activity(*, author, name):
     """
     name = " ".join((name or "").split())
     if not name:
-        raise ServiceError("Please give the activity a short name.")
+        raise DomainError("Please give the activity a short name.")
     if len(name) > ACTIVITY_NAME_MAX_LENGTH:
-        raise ServiceError(
+        raise DomainError(
             f"Please keep the name to {ACTIVITY_NAME_MAX_LENGTH} characters (it has {len(name)})."
         )
-    space = get_space_for_member(author)
     key = name_key(name)
     try:
         with transaction.atomic():
@@ -136,7 +136,7 @@ def propose_activity(*, author, name):
             existing = AlternativeActivity.objects.for_couple(couple).filter(name_key=key).first()
             if existing is not None:
                 raise AlreadyListed(existing)
-            activity = AlternativeActivity.objects.create(name=name, couple=couple, author=author)
+            activity = AlternativeActivity.objects.create(name=name, couple=couple, author=space.me)
             # Both people's answer lists gain the activity at once, the same way:
             # nothing tells the partner who proposed it.
             for person in (space.me, space.partner):
@@ -145,28 +145,3 @@ def propose_activity(*, author, name):
     except IntegrityError:  # pragma: no cover - the couple lock makes this a last resort
         existing = AlternativeActivity.objects.for_couple(space.couple).get(name_key=key)
         raise AlreadyListed(existing) from None
-
-
-# Reading (no writes): what one person may see.
-
-
-def my_answer_rows(space):
-    """Every activity of the couple with the viewer's OWN answer ("" if none).
-
-    One query. The partner's answers are never read here.
-    """
-    from django.db.models import OuterRef, Subquery
-
-    mine = AlternativeAnswer.objects.filter(
-        activity=OuterRef("pk"), couple=space.couple, user=space.me
-    ).values("answer")[:1]
-    return list(
-        AlternativeActivity.objects.for_couple(space.couple)
-        .annotate(my_answer=Subquery(mine))
-        .only("pk", "name", "position", "name_key")
-    )
-
-
-def agreed_activities(space):
-    """The shared list: activities both current partners said yes to. One query."""
-    return list(AlternativeActivity.objects.agreed_in(space).only("pk", "name"))

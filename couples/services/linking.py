@@ -1,6 +1,5 @@
 """Linking two accounts into a couple, and unlinking."""
 
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -11,28 +10,13 @@ from django.utils.crypto import salted_hmac
 
 from realtime import broadcast
 
+from ..domain.errors import DomainError, Invalid, Throttled
+from ..domain.invite_codes import is_well_formed, new_code, normalize_code
 from ..models import Couple, Invite, InviteAttempt, Membership
-from . import ServiceError, Throttled
-
-# No 0/O, 1/I/L: the code is read aloud and typed on phones.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 8
 
 
-class InviteError(ServiceError):
-    status = 422
-
-
-def new_code():
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalize_code(raw):
-    return "".join(ch for ch in (raw or "").upper() if not ch.isspace() and ch != "-")
-
-
-def format_code(code):
-    return f"{code[:4]}-{code[4:]}"
+class InviteError(Invalid):
+    pass
 
 
 def code_digest(code):
@@ -80,10 +64,6 @@ def revoke_invite(*, creator):
         ).update(revoked_at=timezone.now())
 
 
-def open_invite_for(user):
-    return Invite.objects.open().filter(creator=user).first()
-
-
 def _check_throttle(*, user, ip_address):
     window_start = timezone.now() - timedelta(minutes=settings.INVITE_ATTEMPT_WINDOW_MINUTES)
     InviteAttempt.objects.filter(attempted_at__lt=window_start).delete()
@@ -120,7 +100,7 @@ def accept_invite(*, user, code, ip_address=""):
 
 
 def _accept(*, user, code):
-    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+    if not is_well_formed(code):
         raise _UnknownCode("That code does not match an invite. Check it and try again.")
     invite = (
         Invite.objects.select_for_update()
@@ -168,7 +148,7 @@ def unlink(*, user):
     with transaction.atomic():
         membership = Membership.objects.current().select_for_update().filter(user=user).first()
         if membership is None:
-            raise ServiceError("You are not linked with anyone.")
+            raise DomainError("You are not linked with anyone.")
         now = timezone.now()
         couple = membership.couple
         Membership.objects.current().filter(couple=couple).update(left_at=now)

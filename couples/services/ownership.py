@@ -25,13 +25,13 @@ from django.db.models import Exists, OuterRef
 
 from realtime import broadcast
 
+from ..domain.errors import Invalid
 from ..models import AgendaTopic, Membership, TherapySession
-from . import ServiceError
 from . import linking as linking_service
 
 
-class WrongPassword(ServiceError):
-    status = 422
+class WrongPassword(Invalid):
+    pass
 
 
 def delete_account(*, user, password):

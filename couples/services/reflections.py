@@ -2,45 +2,28 @@
 every function takes the acting person and looks the reflection up among
 *their own* rows, so a stranger's id behaves exactly like a missing one.
 
-Live sync (later) may push the ``reflections`` part to ``user.<id>`` only.
+Live sync pushes the ``reflections`` part to ``user.<id>`` only.
 """
 
 from django.db import transaction
-from django.http import Http404
 
 from realtime import broadcast
 
+from ..access import get_own_reflection
+from ..domain.errors import Invalid, NotFound, check_version
+from ..domain.tags import normalise_tags
 from ..models import Reflection
-from . import ServiceError, check_version
 
 EDITABLE_FIELDS = (*Reflection.TEXT_FIELDS, "bring_to_therapy")
 
 
-class EmptyReflection(ServiceError):
-    status = 422
-
+class EmptyReflection(Invalid):
     def __init__(self):
         super().__init__("Write at least a few words, or pick a need or a story, before saving.")
 
 
-def normalise_tags(text):
-    """Comma-separated, trimmed, de-duplicated (case-insensitively), order kept."""
-    seen, tags = set(), []
-    for raw in (text or "").split(","):
-        tag = " ".join(raw.split())
-        if tag and tag.casefold() not in seen:
-            seen.add(tag.casefold())
-            tags.append(tag)
-    return ", ".join(tags)
-
-
 def _locked_own(author, reflection_id):
-    reflection = (
-        Reflection.objects.select_for_update().filter(author=author, pk=reflection_id).first()
-    )
-    if reflection is None:
-        raise Http404("No such reflection.")
-    return reflection
+    return get_own_reflection(author, reflection_id, lock=True)
 
 
 def _apply(reflection, values):
@@ -61,9 +44,9 @@ def _changed(author):
 
 
 @transaction.atomic
-def write_reflection(*, author, **values):
+def write_reflection(*, author, **values) -> Reflection:
     if not author.is_authenticated:
-        raise Http404("No such reflection.")
+        raise NotFound("No such reflection.")
     reflection = Reflection(author=author)
     _apply(reflection, values)
     reflection.save()
@@ -72,7 +55,7 @@ def write_reflection(*, author, **values):
 
 
 @transaction.atomic
-def update_reflection(*, author, reflection_id, version, **values):
+def update_reflection(*, author, reflection_id: int, version, **values) -> Reflection:
     reflection = _locked_own(author, reflection_id)
     check_version(reflection.version, version, what="this reflection (on another device)")
     _apply(reflection, values)
@@ -83,7 +66,7 @@ def update_reflection(*, author, reflection_id, version, **values):
 
 
 @transaction.atomic
-def set_bring_to_therapy(*, author, reflection_id, bring):
+def set_bring_to_therapy(*, author, reflection_id: int, bring: bool) -> Reflection:
     reflection = _locked_own(author, reflection_id)
     if reflection.bring_to_therapy != bool(bring):
         reflection.bring_to_therapy = bool(bring)
@@ -94,6 +77,6 @@ def set_bring_to_therapy(*, author, reflection_id, bring):
 
 
 @transaction.atomic
-def delete_reflection(*, author, reflection_id):
+def delete_reflection(*, author, reflection_id: int) -> None:
     _locked_own(author, reflection_id).delete()
     _changed(author)

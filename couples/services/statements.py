@@ -1,6 +1,7 @@
 """ "What my no means": every write to statements, their history, "heard" and
 questions. Only the author writes, edits, retires or answers; only the partner
-marks heard or asks. Each service checks that itself (404 for anyone else)."""
+marks heard or asks. Each service checks that itself (404 for anyone else)
+through the access helpers, inside the person's ``space``."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -8,11 +9,12 @@ from django.utils import timezone
 from realtime import broadcast
 
 from ..access import (
+    Space,
     get_own_statement,
     get_partner_statement,
     get_question_for_author,
-    get_space_for_member,
 )
+from ..domain.errors import Conflict, Invalid, check_version
 from ..models import Reason, Statement, StatementQuestion, StatementRevision
 from ..models.statements import (
     ANSWER_MAX,
@@ -22,14 +24,6 @@ from ..models.statements import (
     RAIN_CHECK_MAX,
     REASSURANCE_MAX,
 )
-from . import Conflict, ServiceError, check_version
-
-
-class Invalid(ServiceError):
-    """Input a person can fix (a missing text, one too long, an unknown reason)."""
-
-    status = 422
-
 
 LIMITS = {
     "meaning": ("What it means", MEANING_MAX, True),
@@ -84,9 +78,16 @@ def _save_revision(statement, now):
 
 
 @transaction.atomic
-def add_statement(*, author, reason, meaning, not_meaning, reassurance, rain_check=""):
-    """Write a new statement, shared in the author's current couple."""
-    space = get_space_for_member(author)
+def add_statement(
+    *,
+    space: Space,
+    reason: str,
+    meaning: str,
+    not_meaning: str,
+    reassurance: str,
+    rain_check: str = "",
+) -> Statement:
+    """Write a new statement by ``space.me``, shared in their couple."""
     content = _clean_content(
         reason=reason,
         meaning=meaning,
@@ -96,7 +97,7 @@ def add_statement(*, author, reason, meaning, not_meaning, reassurance, rain_che
     )
     now = timezone.now()
     statement = Statement.objects.create(
-        author=author, couple=space.couple, created_at=now, updated_at=now, **content
+        author=space.me, couple=space.couple, created_at=now, updated_at=now, **content
     )
     _save_revision(statement, now)
     broadcast.part_changed(couple=space.couple, parts=["statements"])
@@ -105,15 +106,23 @@ def add_statement(*, author, reason, meaning, not_meaning, reassurance, rain_che
 
 @transaction.atomic
 def edit_statement(
-    *, author, statement_id, version, reason, meaning, not_meaning, reassurance, rain_check=""
-):
+    *,
+    space: Space,
+    statement_id: int,
+    version,
+    reason: str,
+    meaning: str,
+    not_meaning: str,
+    reassurance: str,
+    rain_check: str = "",
+) -> Statement:
     """Save new words for a statement, keeping the previous version in history.
 
     The row is locked (``SELECT ... FOR UPDATE``) before the version check, so
     two concurrent saves from the same stale version cannot both pass: the
     second waits, then sees the new version and gets a ``Conflict``.
     """
-    statement = get_own_statement(author, statement_id, lock=True)
+    statement = get_own_statement(space, statement_id, lock=True)
     if statement.is_retired:
         raise Invalid("This statement is retired; write a new one instead.")
     _check_own_version(statement.version, version, what="this statement")
@@ -138,10 +147,10 @@ def edit_statement(
 
 
 @transaction.atomic
-def retire_statement(*, author, statement_id):
+def retire_statement(*, space: Space, statement_id: int) -> Statement:
     """Withdraw a statement at once: the partner no longer sees it; the author
     keeps it (and its history) among their retired statements."""
-    statement = get_own_statement(author, statement_id, lock=True)
+    statement = get_own_statement(space, statement_id, lock=True)
     if not statement.is_retired:
         statement.retired_at = timezone.now()
         statement.save(update_fields=["retired_at"])
@@ -150,9 +159,9 @@ def retire_statement(*, author, statement_id):
 
 
 @transaction.atomic
-def mark_heard(*, user, statement_id):
+def mark_heard(*, space: Space, statement_id: int) -> Statement:
     """The partner acknowledges the words as they are now (this version)."""
-    statement = get_partner_statement(user, statement_id, lock=True)
+    statement = get_partner_statement(space, statement_id, lock=True)
     if statement.heard_version != statement.version:
         statement.heard_version = statement.version
         statement.save(update_fields=["heard_version"])
@@ -161,18 +170,18 @@ def mark_heard(*, user, statement_id):
 
 
 @transaction.atomic
-def ask_question(*, asker, statement_id, text):
-    statement = get_partner_statement(asker, statement_id)
+def ask_question(*, space: Space, statement_id: int, text: str) -> StatementQuestion:
+    statement = get_partner_statement(space, statement_id)
     text = _text(text, "Your question", QUESTION_MAX, required=True)
-    question = StatementQuestion.objects.create(statement=statement, asker=asker, text=text)
+    question = StatementQuestion.objects.create(statement=statement, asker=space.me, text=text)
     broadcast.part_changed(couple=statement.couple_id, parts=["statements"])
     return question
 
 
 @transaction.atomic
-def answer_question(*, author, question_id, version, answer):
+def answer_question(*, space: Space, question_id: int, version, answer: str) -> StatementQuestion:
     """Answer (or re-word the answer to) a question about one's own statement."""
-    question = get_question_for_author(author, question_id, lock=True)
+    question = get_question_for_author(space, question_id, lock=True)
     _check_own_version(question.version, version, what="this answer")
     answer = _text(answer, "Your answer", ANSWER_MAX, required=True)
     if answer != question.answer:

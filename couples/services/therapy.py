@@ -15,31 +15,18 @@ from django.utils import timezone
 
 from realtime import broadcast
 
-from ..access import current_space
+from ..access import Space, get_therapy_session_for_member
+from ..domain.errors import Forbidden, Invalid, NotFound, check_version
 from ..models import AgendaTopic, TherapySession
 from ..models.therapy import THERAPIST_NAME_MAX, TOPIC_NOTE_MAX, TOPIC_TEXT_MAX
-from . import ServiceError, check_version
 
 
-class TherapyError(ServiceError):
-    status = 422
+class TherapyError(Invalid):
+    pass
 
 
-class NotYours(ServiceError):
-    status = 403
-
-
-class NotFound(ServiceError):
-    """The thing is not (or no longer) in the person's current shared space."""
-
-    status = 404
-
-
-def _space(user):
-    space = current_space(user)
-    if space is None:
-        raise NotFound("You are not linked with a partner, so there is no shared agenda.")
-    return space
+class NotYours(Forbidden):
+    pass
 
 
 def _clean_text(value, *, limit, what, required=True):
@@ -51,21 +38,12 @@ def _clean_text(value, *, limit, what, required=True):
     return value
 
 
-def _lock_session(user, session_id):
-    """The session, row-locked, if it belongs to the user's current couple."""
-    space = _space(user)
-    session = (
-        TherapySession.objects.select_for_update()
-        .filter(pk=session_id, couple=space.couple)
-        .first()
-    )
-    if session is None:
-        raise NotFound("That session is not in your shared space.")
-    return session
+def _lock_session(space, session_id):
+    """The session, row-locked, if it belongs to the person's current couple."""
+    return get_therapy_session_for_member(space, session_id, lock=True)
 
 
-def _locked_topic(user, topic_id):
-    space = _space(user)
+def _locked_topic(space, topic_id):
     session_id = (
         AgendaTopic.objects.filter(pk=topic_id, session__couple=space.couple)
         .values_list("session_id", flat=True)
@@ -73,7 +51,7 @@ def _locked_topic(user, topic_id):
     )
     if session_id is None:
         raise NotFound("That topic is not on your agenda any more.")
-    session = _lock_session(user, session_id)
+    session = _lock_session(space, session_id)
     # Re-read under the session lock: it may have been removed meanwhile.
     topic = AgendaTopic.objects.filter(pk=topic_id, session=session).first()
     if topic is None:
@@ -86,18 +64,17 @@ def _changed(couple_id):
     broadcast.part_changed(couple=couple_id, parts=["therapy"])
 
 
-def plan_session(*, user, planned_for, therapist_name=""):
-    """Plan a session for the user's current couple."""
+def plan_session(*, space: Space, planned_for, therapist_name: str = "") -> TherapySession:
+    """Plan a session for the person's current couple."""
     if not isinstance(planned_for, date):
         raise TherapyError("Please choose the day of the session.")
     therapist_name = _clean_text(
         therapist_name, limit=THERAPIST_NAME_MAX, what="the therapist's name", required=False
     )
     with transaction.atomic():
-        space = _space(user)
         session = TherapySession.objects.create(
             couple=space.couple,
-            created_by=user,
+            created_by=space.me,
             planned_for=planned_for,
             therapist_name=therapist_name,
         )
@@ -105,7 +82,9 @@ def plan_session(*, user, planned_for, therapist_name=""):
         return session
 
 
-def update_session(*, user, session_id, planned_for, therapist_name="", expected_version):
+def update_session(
+    *, space: Space, session_id: int, planned_for, therapist_name: str = "", expected_version
+) -> TherapySession:
     """Change a session's day or therapist; either partner may. Stale forms get 409."""
     if not isinstance(planned_for, date):
         raise TherapyError("Please choose the day of the session.")
@@ -113,7 +92,7 @@ def update_session(*, user, session_id, planned_for, therapist_name="", expected
         therapist_name, limit=THERAPIST_NAME_MAX, what="the therapist's name", required=False
     )
     with transaction.atomic():
-        session = _lock_session(user, session_id)
+        session = _lock_session(space, session_id)
         check_version(session.version, expected_version, what="this session")
         session.planned_for = planned_for
         session.therapist_name = therapist_name
@@ -123,17 +102,17 @@ def update_session(*, user, session_id, planned_for, therapist_name="", expected
         return session
 
 
-def add_topic(*, user, session_id, text, note=""):
-    """Add a topic at the end of the agenda, written by ``user``."""
+def add_topic(*, space: Space, session_id: int, text: str, note: str = "") -> AgendaTopic:
+    """Add a topic at the end of the agenda, written by ``space.me``."""
     text = _clean_text(text, limit=TOPIC_TEXT_MAX, what="the topic")
     note = _clean_text(note, limit=TOPIC_NOTE_MAX, what="the note", required=False)
     with transaction.atomic():
-        session = _lock_session(user, session_id)
+        session = _lock_session(space, session_id)
         last = session.topics.aggregate(last=Max("position"))["last"]
         topic = AgendaTopic.objects.create(
             session=session,
             couple_id=session.couple_id,
-            added_by=user,
+            added_by=space.me,
             text=text,
             note=note,
             position=0 if last is None else last + 1,
@@ -142,16 +121,20 @@ def add_topic(*, user, session_id, text, note=""):
         return topic
 
 
-def move_topic(*, user, topic_id, direction):
-    """Swap a topic with its neighbour above (``"up"``) or below (``"down"``).
+def move_topic(*, space: Space, topic_id: int, direction: str) -> AgendaTopic:
+    """Swap a topic with its neighbour above (``"up"``) or below (``"down"``)
+    among the topics still to discuss (or, for a discussed one, among those).
 
     Either partner may reorder. At the top (or bottom) already, nothing changes.
     """
     if direction not in {"up", "down"}:
         raise TherapyError("A topic can move up or down.")
     with transaction.atomic():
-        session, topic = _locked_topic(user, topic_id)
-        neighbours = session.topics.exclude(pk=topic.pk)
+        session, topic = _locked_topic(space, topic_id)
+        # Open topics are ordered among themselves; discussed ones are history.
+        neighbours = session.topics.exclude(pk=topic.pk).filter(
+            discussed_at__isnull=topic.discussed_at is None
+        )
         if direction == "up":
             other = neighbours.filter(position__lt=topic.position).order_by("-position").first()
         else:
@@ -164,11 +147,11 @@ def move_topic(*, user, topic_id, direction):
         return topic
 
 
-def remove_topic(*, user, topic_id):
+def remove_topic(*, space: Space, topic_id: int) -> None:
     """Remove a topic from the agenda: only the person who added it may."""
     with transaction.atomic():
-        session, topic = _locked_topic(user, topic_id)
-        if topic.added_by_id != user.pk:
+        session, topic = _locked_topic(space, topic_id)
+        if topic.added_by_id != space.me.pk:
             raise NotYours(
                 "Only the person who added a topic can remove it. "
                 "You can mark it discussed, or talk about it together."
@@ -177,10 +160,10 @@ def remove_topic(*, user, topic_id):
         _changed(session.couple_id)
 
 
-def set_discussed(*, user, topic_id, discussed):
+def set_discussed(*, space: Space, topic_id: int, discussed: bool) -> AgendaTopic:
     """Mark a topic discussed (or not yet); either partner may. Idempotent."""
     with transaction.atomic():
-        session, topic = _locked_topic(user, topic_id)
+        session, topic = _locked_topic(space, topic_id)
         if discussed and topic.discussed_at is None:
             topic.discussed_at = timezone.now()
         elif not discussed:

@@ -5,23 +5,23 @@ from django.utils import timezone
 
 from realtime import broadcast
 
-from ..access import current_space
+from ..access import Space
+from ..domain.errors import Invalid, NotFound, check_version
+from ..domain.overlap import is_valid_grid
 from ..models import Membership, TimingGrid
 from ..models.timing import NOTES_MAX_LENGTH
-from ..overlap import is_valid_grid
-from . import ServiceError, check_version
 
 
-class NotLinked(ServiceError):
-    status = 404
+class NotLinked(NotFound):
+    pass
 
 
-class InvalidTiming(ServiceError):
-    status = 422
+class InvalidTiming(Invalid):
+    pass
 
 
-def save_timing(*, author, cells, notes, expected_version):
-    """Save the author's grid and notes in their current couple.
+def save_timing(*, space: Space, cells: str, notes: str, expected_version) -> TimingGrid:
+    """Save ``space.me``'s grid and notes in their couple.
 
     ``expected_version`` is the version the form was rendered from (0 when the
     author had no grid yet); a stale one raises ``Conflict`` and saves nothing.
@@ -36,13 +36,18 @@ def save_timing(*, author, cells, notes, expected_version):
         raise InvalidTiming(
             f"Notes can be at most {NOTES_MAX_LENGTH} characters (now {len(notes)})."
         )
+    author = space.me
     with transaction.atomic():
         # Locking the author's current membership serialises this save with their
         # other tabs (two first saves cannot both create) and with an unlink
         # (which updates that row), so the couple cannot end under our feet.
-        membership = Membership.objects.current().select_for_update().filter(user=author).first()
-        space = current_space(author) if membership else None
-        if space is None:
+        membership = (
+            Membership.objects.current()
+            .select_for_update()
+            .filter(user=author, couple=space.couple)
+            .first()
+        )
+        if membership is None:
             raise NotLinked("Link with your partner first: the week grid is shared in a couple.")
         grid = (
             TimingGrid.objects.select_for_update()

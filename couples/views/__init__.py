@@ -1,12 +1,2 @@
-# Importing the area modules registers their dashboard parts (couples.parts).
-from . import (  # noqa: F401
-    alternatives,
-    brief,
-    dashboard,
-    linking,
-    privacy,
-    reflections,
-    statements,
-    therapy,
-    timing,
-)
+"""HTTP only: each view resolves the person (and their couple) once, checks
+access, validates a form, calls a service and renders a part or a page."""

@@ -17,16 +17,17 @@ from django.views.decorators.http import require_GET
 
 from .. import brief
 from ..access import get_therapy_session_for_member
-from ..http import login_required
+from ..http import SpaceRequest, login_required, space_required
 from ..pdf import html_to_pdf
 
 
 @sensitive_variables()
 @require_GET
 @login_required
-def brief_page(request, session_id):
-    space, session = get_therapy_session_for_member(request.user, session_id)
-    return render(request, brief.TEMPLATE, brief.brief_context(request, space, session))
+@space_required
+def brief_page(request: SpaceRequest, session_id: int) -> HttpResponse:
+    session = get_therapy_session_for_member(request.space, session_id)
+    return render(request, brief.TEMPLATE, brief.brief_context(request, request.space, session))
 
 
 # A PDF costs about a second of CPU: a person gets a few a minute (per server
@@ -51,8 +52,10 @@ def _pdf_allowed(user):
 @sensitive_variables()
 @require_GET
 @login_required
-def brief_pdf(request, session_id):
-    space, session = get_therapy_session_for_member(request.user, session_id)
+@space_required
+def brief_pdf(request: SpaceRequest, session_id: int) -> HttpResponse:
+    space = request.space
+    session = get_therapy_session_for_member(space, session_id)
     if not _pdf_allowed(request.user):
         response = HttpResponse(TOO_MANY_PDFS, status=429, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = "60"

@@ -1,3 +1,5 @@
+"""Linking two accounts (invite, accept) and unlinking."""
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -6,28 +8,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.throttling import client_ip
 
-from ..access import current_space, get_space_for_member
+from ..access import current_space
+from ..domain.errors import DomainError
+from ..domain.invite_codes import format_code
 from ..forms.linking import JoinForm, UnlinkForm
-from ..http import login_required, render_part
-from ..services import ServiceError, linking
-from .dashboard import DASHBOARD, dashboard_context
+from ..http import SpaceRequest, client_redirect, login_required, render_part, space_required
+from ..parts import DASHBOARD, dashboard_context
+from ..services import linking
 
 
-def _to_dashboard(request):
+def _to_dashboard(request) -> HttpResponse:
     if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = reverse("dashboard")
-        return response
+        return client_redirect(reverse("dashboard"))
     return redirect("dashboard")
 
 
-def _dashboard_context(request, **extra):
+def _dashboard_context(request, **extra) -> dict:
     return dashboard_context(request, current_space(request.user), **extra)
-
-
-def linking_context(request, space):
-    """What the dashboard's linking section needs when the person is not linked."""
-    return {"join_form": JoinForm(), "open_invite": linking.open_invite_for(request.user)}
 
 
 @require_POST
@@ -35,12 +32,12 @@ def linking_context(request, space):
 def invite_create(request):
     try:
         invite, code = linking.create_invite(creator=request.user)
-    except ServiceError as error:
+    except DomainError as error:
         context = _dashboard_context(request, invite_error=error.message)
         return render_part(request, DASHBOARD, context, partial="linking", status=error.status)
     # Rendered, not redirected: the code is shown this once and never stored in clear.
     context = _dashboard_context(
-        request, open_invite=invite, new_code=linking.format_code(code), new_code_raw=code
+        request, open_invite=invite, new_code=format_code(code), new_code_raw=code
     )
     return render_part(request, DASHBOARD, context, partial="linking")
 
@@ -62,7 +59,7 @@ def join(request, code=""):
     neither checks nor reveals anything, so guessing must go through the
     throttled POST."""
     if request.method == "GET":
-        form = JoinForm(initial={"code": linking.format_code(code) if code else ""})
+        form = JoinForm(initial={"code": format_code(code) if code else ""})
         return render(
             request, "couples/join.html", {"form": form, "space": current_space(request.user)}
         )
@@ -73,7 +70,7 @@ def join(request, code=""):
             linking.accept_invite(
                 user=request.user, code=form.cleaned_data["code"], ip_address=client_ip(request)
             )
-        except ServiceError as error:
+        except DomainError as error:
             form.add_error("code", error.message)
             status = error.status
         else:
@@ -88,8 +85,9 @@ def join(request, code=""):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def unlink(request):
-    space = get_space_for_member(request.user)
+@space_required
+def unlink(request: SpaceRequest) -> HttpResponse:
+    space = request.space
     if request.method == "GET":
         return render(request, "couples/unlink.html", {"space": space, "form": UnlinkForm()})
     form = UnlinkForm(request.POST)
@@ -100,7 +98,7 @@ def unlink(request):
         )
     try:
         linking.unlink(user=request.user)
-    except ServiceError as error:
+    except DomainError as error:
         messages.info(request, error.message)
     else:
         messages.success(request, "You are no longer linked. What you wrote stays yours.")

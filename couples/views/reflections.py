@@ -11,21 +11,20 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import push_url
 
-from accounts.reauth import is_fresh, reauth_required
+from accounts.reauth import reauth_required
 
-from .. import parts
 from ..access import get_own_reflection, own_reflections
+from ..domain.errors import DomainError
 from ..forms.reflections import ReflectionForm
 from ..http import login_required, render_part
-from ..services import ServiceError
 from ..services import reflections as services
 
 JOURNAL = "couples/reflections.html"
 DETAIL = "couples/reflection_detail.html"
 EDIT = "couples/reflection_edit.html"
 DELETE = "couples/reflection_delete.html"
-DASHBOARD_RECENT = 3
 
 
 def _journal_context(request, form=None, **extra):
@@ -34,16 +33,6 @@ def _journal_context(request, form=None, **extra):
         "form": form or ReflectionForm(),
         **extra,
     }
-
-
-@parts.register("reflections", "couples/sections/reflections.html", scope="user")
-def reflections_part(request, space):
-    """The dashboard part, for its owner's devices only. Once the owner's
-    confirmation has lapsed it holds no reflection text at all."""
-    if not is_fresh(request):
-        return {"journal_open": False, "recent_reflections": []}
-    recent = list(own_reflections(request.user)[:DASHBOARD_RECENT])
-    return {"journal_open": True, "recent_reflections": recent}
 
 
 @sensitive_variables()
@@ -64,7 +53,7 @@ def reflection_create(request):
     if form.is_valid():
         try:
             services.write_reflection(author=request.user, **form.service_values())
-        except ServiceError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
         else:
             if not request.htmx:
@@ -107,7 +96,7 @@ def reflection_edit(request, reflection_id):
                 version=form.cleaned_data.get("version"),
                 **form.service_values(),
             )
-        except ServiceError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
             status, conflict = error.status, error.status == 409
         else:
@@ -118,8 +107,7 @@ def reflection_edit(request, reflection_id):
                     {"reflection": get_own_reflection(request.user, reflection.pk)},
                     partial="reflection",
                 )
-                response["HX-Push-Url"] = reverse("reflection_detail", args=[reflection.pk])
-                return response
+                return push_url(response, reverse("reflection_detail", args=[reflection.pk]))
             messages.success(request, "Your changes are saved.")
             return redirect("reflection_detail", reflection_id=reflection.pk)
     context = {"reflection": reflection, "form": form, "conflict": conflict}
@@ -149,8 +137,7 @@ def reflection_delete(request, reflection_id):
     services.delete_reflection(author=request.user, reflection_id=reflection.pk)
     if request.htmx:
         response = render_part(request, JOURNAL, _journal_context(request), partial="journal")
-        response["HX-Push-Url"] = reverse("reflections")
-        return response
+        return push_url(response, reverse("reflections"))
     messages.success(request, "The reflection is deleted.")
     return redirect("reflections")
 

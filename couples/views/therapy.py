@@ -1,79 +1,46 @@
 """Therapy-session preparation: sessions on the dashboard, a session page with
-its shared agenda. Every agenda control posts a small form: with htmx the
-agenda partial (``#agenda-<session id>``) comes back and is swapped; without
-JavaScript the POST redirects back to where the person was (PRG)."""
+its shared agenda, and the list of all sessions. Every agenda control posts a
+small form: with htmx the agenda partial (``#agenda-<session id>``) comes back
+and is swapped; without JavaScript the POST redirects back to where the person
+was (PRG)."""
 
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import parts
-from ..access import (
-    get_agenda_topic_for_member,
-    get_space_for_member,
-    get_therapy_session_for_member,
-)
+from ..access import get_agenda_topic_for_member, get_therapy_session_for_member
+from ..domain.errors import Conflict, DomainError
 from ..forms.therapy import DiscussedForm, MoveForm, SessionEditForm, SessionForm, TopicForm
-from ..http import login_required, render_part
+from ..http import SpaceRequest, login_required, render_part, space_required
 from ..models import TherapySession
-from ..services import Conflict, ServiceError
+from ..parts import DASHBOARD, dashboard_context
+from ..parts import therapy as part
 from ..services import therapy as service
-from .dashboard import DASHBOARD, dashboard_context
 
 SESSION_PAGE = "couples/therapy/session.html"
+SESSIONS_PAGE = "couples/therapy/sessions.html"
 SECTION = "couples/sections/therapy.html"
+EARLIER_PER_PAGE = 30
 
 
-def agenda_context(session, **extra):
-    """What the agenda partial needs: the session and its topics with their authors."""
-    topics = list(session.topics.select_related("added_by").order_by("position", "pk"))
-    context = {"session": session, "topics": topics, "topic_form": TopicForm()}
-    context.update(extra)
-    return context
+def _from_dashboard(request) -> bool:
+    return request.POST.get("back") == "dashboard"
 
 
-def _upcoming(sessions):
-    """The next session from today on; else the most recent one."""
-    today = timezone.localdate()
-    ahead = [s for s in sessions if s.planned_for >= today]
-    if ahead:
-        return min(ahead, key=lambda s: (s.planned_for, s.pk))
-    return sessions[0] if sessions else None
-
-
-@parts.register("therapy", SECTION)
-def therapy_context(request, space, **extra):
-    """The dashboard part: the couple's sessions and the upcoming session's agenda.
-
-    Two queries whatever the number of sessions or topics. Live sync pushes this
-    whole part, so the upcoming agenda travels with it.
-    """
-    sessions = list(TherapySession.objects.for_couple(space.couple).order_by("-planned_for", "-pk"))
-    upcoming = _upcoming(sessions)
-    context = {
-        "therapy_sessions": sessions,
-        "upcoming_session": upcoming,
-        "session_form": SessionForm(),
-        "agenda_back": "dashboard",
-    }
-    if upcoming is not None:
-        context.update(agenda_context(upcoming))
-    context.update(extra)
-    return context
-
-
-def _back_url(request, session):
-    if request.POST.get("back") == "dashboard":
+def _back_url(request, session) -> str:
+    if _from_dashboard(request):
         return reverse("dashboard") + "#therapy"
     return reverse("therapy_session", args=[session.pk])
 
 
-def _page_context(request, space, session, **extra):
+def _page_context(request: SpaceRequest, session, **extra) -> dict:
+    compact = _from_dashboard(request)
     context = {
-        "space": space,
+        "space": request.space,
         "edit_form": SessionEditForm(
             initial={
                 "planned_for": session.planned_for,
@@ -83,36 +50,36 @@ def _page_context(request, space, session, **extra):
         ),
         "agenda_back": request.POST.get("back") or "session",
     }
-    context.update(agenda_context(session))
+    context.update(part.agenda_context(session, with_discussed=not compact))
     context.update(extra)
     return context
 
 
 @require_POST
 @login_required
-def session_create(request):
+@space_required
+def session_create(request: SpaceRequest) -> HttpResponse:
     response = _session_create(request)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
 
-def _session_create(request):
-    space = get_space_for_member(request.user)
+def _session_create(request: SpaceRequest) -> HttpResponse:
+    space = request.space
     form = SessionForm(request.POST)
     status = 422
     if form.is_valid():
         try:
-            session = service.plan_session(user=request.user, **form.cleaned_data)
-        except ServiceError as error:
+            session = service.plan_session(space=space, **form.cleaned_data)
+        except DomainError as error:
             form.add_error(None, error.message)
             status = error.status
         else:
             if request.htmx:
-                context = {"space": space, **therapy_context(request, space)}
-                return render(request, f"{SECTION}#therapy", context)
+                return render(request, f"{SECTION}#therapy", part.PART.context(space))
             return redirect("therapy_session", session.pk)
     if request.htmx:
-        context = {"space": space, **therapy_context(request, space, session_form=form)}
+        context = part.PART.context(space, session_form=form)
         return render(request, f"{SECTION}#therapy", context, status=status)
     context = dashboard_context(request, space, fresh=["therapy"], session_form=form)
     return render(request, DASHBOARD, context, status=status)
@@ -120,21 +87,37 @@ def _session_create(request):
 
 @require_GET
 @login_required
-def session_detail(request, session_id):
-    space, session = get_therapy_session_for_member(request.user, session_id)
-    return render(request, SESSION_PAGE, _page_context(request, space, session))
+@space_required
+def session_detail(request: SpaceRequest, session_id: int) -> HttpResponse:
+    session = get_therapy_session_for_member(request.space, session_id)
+    return render(request, SESSION_PAGE, _page_context(request, session))
+
+
+@require_GET
+@login_required
+@space_required
+def session_list(request: SpaceRequest) -> HttpResponse:
+    """Every session of the couple: those ahead, then the earlier ones a page at a time."""
+    today = timezone.localdate()
+    sessions = TherapySession.objects.for_couple(request.space.couple)
+    upcoming = list(sessions.filter(planned_for__gte=today).order_by("planned_for", "pk"))
+    earlier = sessions.filter(planned_for__lt=today).order_by("-planned_for", "-pk")
+    page = Paginator(earlier, EARLIER_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"space": request.space, "upcoming": upcoming, "page": page}
+    return render(request, SESSIONS_PAGE, context)
 
 
 @require_POST
 @login_required
-def session_update(request, session_id):
-    space, session = get_therapy_session_for_member(request.user, session_id)
+@space_required
+def session_update(request: SpaceRequest, session_id: int) -> HttpResponse:
+    session = get_therapy_session_for_member(request.space, session_id)
     form = SessionEditForm(request.POST)
     status, conflict = 422, None
     if form.is_valid():
         try:
             session = service.update_session(
-                user=request.user,
+                space=request.space,
                 session_id=session.pk,
                 planned_for=form.cleaned_data["planned_for"],
                 therapist_name=form.cleaned_data["therapist_name"],
@@ -147,95 +130,90 @@ def session_update(request, session_id):
             data = request.POST.copy()
             data["version"] = session.version
             form = SessionEditForm(data)
-        except ServiceError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
             status = error.status
         else:
             if request.htmx:
-                context = _page_context(request, space, session)
+                context = _page_context(request, session)
                 return render(request, f"{SESSION_PAGE}#session-details", context)
             return redirect("therapy_session", session.pk)
-    context = _page_context(request, space, session, edit_form=form, conflict=conflict)
+    context = _page_context(request, session, edit_form=form, conflict=conflict)
     return render_part(request, SESSION_PAGE, context, partial="session-details", status=status)
 
 
-def _agenda_response(request, space, session, *, status=200, **extra):
+def _agenda_response(request: SpaceRequest, session, *, status=200, **extra) -> HttpResponse:
     """After an agenda write: the agenda partial (htmx) or back where they were."""
     if status == 200 and not request.htmx:
         return redirect(_back_url(request, session))
     session.refresh_from_db()
-    context = _page_context(request, space, session, **extra)
+    context = _page_context(request, session, **extra)
     return render_part(request, SESSION_PAGE, context, partial="agenda", status=status)
 
 
-def _run(request, space, session, write):
+def _run(request: SpaceRequest, session, write) -> HttpResponse:
     try:
         write()
-    except service.NotFound as error:
-        raise Http404(error.message) from error
-    except ServiceError as error:
-        return _agenda_response(
-            request, space, session, status=error.status, agenda_error=error.message
-        )
-    return _agenda_response(request, space, session)
+    except DomainError as error:
+        return _agenda_response(request, session, status=error.status, agenda_error=error.message)
+    return _agenda_response(request, session)
 
 
 @require_POST
 @login_required
-def topic_add(request, session_id):
-    space, session = get_therapy_session_for_member(request.user, session_id)
+@space_required
+def topic_add(request: SpaceRequest, session_id: int) -> HttpResponse:
+    session = get_therapy_session_for_member(request.space, session_id)
     form = TopicForm(request.POST)
     if not form.is_valid():
-        return _agenda_response(request, space, session, status=422, topic_form=form)
+        return _agenda_response(request, session, status=422, topic_form=form)
     try:
-        service.add_topic(user=request.user, session_id=session.pk, **form.cleaned_data)
-    except service.NotFound as error:
-        raise Http404(error.message) from error
-    except ServiceError as error:
+        service.add_topic(space=request.space, session_id=session.pk, **form.cleaned_data)
+    except DomainError as error:
         form.add_error(None, error.message)
-        return _agenda_response(request, space, session, status=error.status, topic_form=form)
-    return _agenda_response(request, space, session)
+        return _agenda_response(request, session, status=error.status, topic_form=form)
+    return _agenda_response(request, session)
 
 
 @require_POST
 @login_required
-def topic_move(request, topic_id):
-    space, topic = get_agenda_topic_for_member(request.user, topic_id)
+@space_required
+def topic_move(request: SpaceRequest, topic_id: int) -> HttpResponse:
+    topic = get_agenda_topic_for_member(request.space, topic_id)
     form = MoveForm(request.POST)
     if not form.is_valid():
         return _agenda_response(
-            request, space, topic.session, status=422, agenda_error="A topic can move up or down."
+            request, topic.session, status=422, agenda_error="A topic can move up or down."
         )
     direction = form.cleaned_data["direction"]
     return _run(
         request,
-        space,
         topic.session,
-        lambda: service.move_topic(user=request.user, topic_id=topic.pk, direction=direction),
+        lambda: service.move_topic(space=request.space, topic_id=topic.pk, direction=direction),
     )
 
 
 @require_POST
 @login_required
-def topic_remove(request, topic_id):
-    space, topic = get_agenda_topic_for_member(request.user, topic_id)
+@space_required
+def topic_remove(request: SpaceRequest, topic_id: int) -> HttpResponse:
+    topic = get_agenda_topic_for_member(request.space, topic_id)
     return _run(
         request,
-        space,
         topic.session,
-        lambda: service.remove_topic(user=request.user, topic_id=topic.pk),
+        lambda: service.remove_topic(space=request.space, topic_id=topic.pk),
     )
 
 
 @require_POST
 @login_required
-def topic_discussed(request, topic_id):
-    space, topic = get_agenda_topic_for_member(request.user, topic_id)
+@space_required
+def topic_discussed(request: SpaceRequest, topic_id: int) -> HttpResponse:
+    topic = get_agenda_topic_for_member(request.space, topic_id)
     form = DiscussedForm(request.POST)
     if not form.is_valid():
         return _agenda_response(
             request,
-            space,
             topic.session,
             status=422,
             agenda_error="Choose whether the topic was discussed.",
@@ -243,7 +221,6 @@ def topic_discussed(request, topic_id):
     discussed = form.cleaned_data["discussed"]
     return _run(
         request,
-        space,
         topic.session,
-        lambda: service.set_discussed(user=request.user, topic_id=topic.pk, discussed=discussed),
+        lambda: service.set_discussed(space=request.space, topic_id=topic.pk, discussed=discussed),
     )

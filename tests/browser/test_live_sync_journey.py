@@ -21,6 +21,7 @@ from couples.models import AlternativeActivity, Statement
 from couples.services import statements as statement_services
 from couples.services import therapy as therapy_services
 from couples.services import timing as timing_services
+from tests.factories import space_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -161,9 +162,11 @@ def test_bobs_open_dashboard_follows_everything_alice_shares_without_a_reload(
     page_for, people, log_in, alice, bob, couple, catalogue
 ):
     # Before either page opens: bob has marked his week; a session is planned.
-    timing_services.save_timing(author=bob, cells="u" * 35, notes="", expected_version=0)
+    timing_services.save_timing(space=space_of(bob), cells="u" * 35, notes="", expected_version=0)
     cuddling = catalogue["cuddling"]
-    session = therapy_services.plan_session(user=alice, planned_for=date.today() + timedelta(7))
+    session = therapy_services.plan_session(
+        space=space_of(alice), planned_for=date.today() + timedelta(7)
+    )
 
     bob_page = log_in(page_for("bob"), bob)
     wait_until_live(bob_page)
@@ -394,7 +397,7 @@ def test_a_private_reflection_reaches_alices_other_device_and_never_bob(
     # meant for him would have arrived by now.
     in_another_thread(
         statement_services.add_statement,
-        author=alice,
+        space=space_of(alice),
         reason="tired",
         meaning="After the reflection.",
         not_meaning="Nothing about you.",

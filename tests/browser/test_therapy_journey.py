@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 from couples.services import reflections, therapy
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, space_of
 from tests.ownership_helpers import DAY
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,7 +51,9 @@ def pdf_words(data):
 
 
 def test_agenda_briefs_export_and_deletion(page_for, log_in, alice, bob, couple, screenshot):
-    session = therapy.plan_session(user=alice, planned_for=DAY, therapist_name="Dr. Reyes")
+    session = therapy.plan_session(
+        space=space_of(alice), planned_for=DAY, therapist_name="Dr. Reyes"
+    )
     for person, name in ((alice, "alice"), (bob, "bob")):
         reflections.write_reflection(author=person, body=FLAGGED[name], bring_to_therapy=True)
         reflections.write_reflection(author=person, body=UNFLAGGED[name], bring_to_therapy=False)

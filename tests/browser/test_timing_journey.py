@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from couples.services.timing import save_timing
+from tests.factories import space_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +22,7 @@ def overlap_svg(page):
 def test_partners_fill_their_weeks_with_and_without_javascript_and_see_one_picture(
     page_for, log_in, couple, alice, bob
 ):
-    save_timing(author=bob, cells="u" * 35, notes="", expected_version=0)
+    save_timing(space=space_of(bob), cells="u" * 35, notes="", expected_version=0)
 
     # Alice, JavaScript on: the save swaps the editor and the preview in place.
     alice_page = log_in(page_for("alice"), alice)

@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 
 from couples.models import AlternativeActivity
 from couples.services import alternatives, statements, therapy, timing
+from tests.factories import space_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,23 +54,27 @@ def assert_inert(page, *texts):
 @pytest.fixture
 def payloads(couple, alice, bob):
     statement = statements.add_statement(
-        author=alice,
+        space=space_of(alice),
         reason="other",
         meaning=f"means {SCRIPT}",
         not_meaning=f"not {IMG}",
         reassurance=f"hold {SVG}",
         rain_check=f"later {ALL}",
     )
-    timing.save_timing(author=alice, cells="u" * 35, notes=f"notes {ALL}", expected_version=0)
+    timing.save_timing(
+        space=space_of(alice), cells="u" * 35, notes=f"notes {ALL}", expected_version=0
+    )
     session = therapy.plan_session(
-        user=alice,
+        space=space_of(alice),
         planned_for=timezone.localdate() + datetime.timedelta(days=3),
         therapist_name=f"{SCRIPT} {SVG}",
     )
-    therapy.add_topic(user=alice, session_id=session.pk, text=f"topic {ALL}", note=f"note {ALL}")
+    therapy.add_topic(
+        space=space_of(alice), session_id=session.pk, text=f"topic {ALL}", note=f"note {ALL}"
+    )
     hug = AlternativeActivity.objects.get(catalogue_key="cuddling")
     for person in (alice, bob):
-        alternatives.answer_activity(user=person, activity_id=hug.pk, answer="yes")
+        alternatives.answer_activity(space=space_of(person), activity_id=hug.pk, answer="yes")
     return statement, session
 
 

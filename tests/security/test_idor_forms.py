@@ -17,6 +17,7 @@ from django.db.models import Q
 from couples.forms.timing import TimingGridForm
 from couples.models import Couple
 from couples.services import alternatives
+from tests.factories import space_of
 
 from .harness import changed_tables, client_for, db_fingerprint, send
 
@@ -85,7 +86,7 @@ def _soon():
 
 def _bob_says_yes(world):
     alternatives.answer_activity(
-        user=world.bob, activity_id=world.objects["alternative"].pk, answer="yes"
+        space=space_of(world.bob), activity_id=world.objects["alternative"].pk, answer="yes"
     )
     return {}
 

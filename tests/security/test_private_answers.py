@@ -13,6 +13,7 @@ import re
 import pytest
 
 from couples.services import alternatives
+from tests.factories import space_of
 
 from .harness import Requester, iter_patterns, response_text, url_for
 from .url_table import ROWS
@@ -50,7 +51,9 @@ def _snapshot(world, role):
 
 
 def _answer(world, activity, answer):
-    alternatives.answer_activity(user=world.alice, activity_id=activity.pk, answer=answer)
+    alternatives.answer_activity(
+        space=space_of(world.alice), activity_id=activity.pk, answer=answer
+    )
 
 
 def test_alices_no_maybe_and_silence_leave_no_trace_for_bob_or_a_stranger(shared_world):
@@ -75,7 +78,7 @@ def test_the_differential_would_notice_a_mutual_yes(shared_world):
     world = shared_world
     activity = world.objects["catalogue"][1]
     before = _snapshot(world, "partner")
-    alternatives.answer_activity(user=world.bob, activity_id=activity.pk, answer="yes")
+    alternatives.answer_activity(space=space_of(world.bob), activity_id=activity.pk, answer="yes")
     middle = _snapshot(world, "partner")
     _answer(world, activity, "yes")
     after = _snapshot(world, "partner")

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from couples.services import alternatives, reflections, statements, therapy, timing
 from realtime import broadcast
+from tests.factories import space_of
 from tests.realtime_support import close_quietly, drain, frames_until, open_socket
 
 from .test_fuzz_forms import PAYLOADS
@@ -121,7 +122,13 @@ WORDS = {"reason": "tired", "meaning": "m", "not_meaning": "n", "reassurance": "
 
 @sync_to_async
 def act(fn, **kwargs):
+    """One of alice's writes, as her request would make it: shared writes take
+    her space (resolved once), her journal takes her."""
     with transaction.atomic():
+        if fn.__module__ != reflections.__name__:
+            for key in ("author", "user", "asker"):
+                if key in kwargs:
+                    kwargs["space"] = space_of(kwargs.pop(key))
         return fn(**kwargs)
 
 
@@ -195,10 +202,10 @@ async def every_write_of_every_area(world):
 
 
 def _bobs_question(world):
-    bobs = statements.add_statement(author=world.bob, **WORDS)
+    bobs = statements.add_statement(space=space_of(world.bob), **WORDS)
     del bobs
     stmt = world.objects["statement"]
-    return statements.ask_question(asker=world.bob, statement_id=stmt.pk, text="bob asks")
+    return statements.ask_question(space=space_of(world.bob), statement_id=stmt.pk, text="bob asks")
 
 
 PRIVATE = [*REFLECTION_CANARIES.values(), "Rfl7-second-canary", "rfl7two", "Rfl7-edited-canary"]

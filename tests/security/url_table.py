@@ -257,6 +257,12 @@ ROWS = [
         reason="a retired statement's history stays with its author",
     ),
     Row(
+        "statements_retired",
+        roles(anonymous=app_anonymous(post=False), signed_in=fn(GET=200)),
+        reason="one's own retired statements in one's own couple; no ids (the partner "
+        "sees their own, never alice's: the canary crawl checks)",
+    ),
+    Row(
         "statement_answer",
         roles(
             anonymous=app_anonymous(get=False),
@@ -340,6 +346,11 @@ ROWS = [
         "therapy_session_create",
         roles(anonymous=app_anonymous(get=False), signed_in=fn(POST=422)),
         reason="a session in one's own couple; empty: 422",
+    ),
+    Row(
+        "therapy_sessions",
+        roles(anonymous=app_anonymous(post=False), signed_in=fn(GET=200)),
+        reason="the list of one's own couple's sessions; no ids",
     ),
     Row(
         "therapy_session",
@@ -562,11 +573,9 @@ def _part_rows():
     """/parts/<name>/ for every registered part name (and the whole-space body):
     each viewer gets their own view; a user-scoped part (reflections,
     my-answers) fetched by bob is bob's, never alice's. An unknown name: 404."""
-    import couples.views  # noqa: F401  (registers every area's parts)
     from couples import parts
-    from couples.views.dashboard import SPACE_PART
 
-    names = [*parts.PARTS, SPACE_PART]
+    names = [*parts.PARTS, parts.SPACE]
     rows = [
         Row(
             f"part[{name}]",

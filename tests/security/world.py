@@ -15,7 +15,7 @@ URLs from ``world.objects[<name>]`` (alice's) and ``world.foreign[<name>]``
 
 from dataclasses import dataclass, field
 
-from tests.factories import UserFactory, link
+from tests.factories import UserFactory, link, space_of
 
 ROLES = ("anonymous", "owner", "partner", "outsider")
 EVERYONE = frozenset(ROLES)
@@ -84,7 +84,7 @@ def _statement(author, tag, **extra):
     from couples.services import statements
 
     return statements.add_statement(
-        author=author,
+        space=space_of(author),
         reason="tired",
         meaning=f"{tag} meaning",
         not_meaning=f"{tag} not-meaning",
@@ -100,10 +100,10 @@ def statements_area(world):
 
     shared = _statement(world.alice, "Stm7-shared-canary")
     retired = _statement(world.alice, "Stm7-retired-canary")
-    statements.retire_statement(author=world.alice, statement_id=retired.pk)
+    statements.retire_statement(space=space_of(world.alice), statement_id=retired.pk)
     bobs = _statement(world.bob, "Stm7-bobs")
     question = statements.ask_question(
-        asker=world.alice, statement_id=bobs.pk, text="Qst7-alices-question-canary"
+        space=space_of(world.alice), statement_id=bobs.pk, text="Qst7-alices-question-canary"
     )
     world.objects.update(statement=shared, retired_statement=retired, bobs_statement=bobs)
     world.objects["question"] = question
@@ -111,10 +111,10 @@ def statements_area(world):
     carols = _statement(world.carol, "Stm7-carols")
     daves = _statement(world.dave, "Stm7-daves")
     carols_question = statements.ask_question(
-        asker=world.carol, statement_id=daves.pk, text="carol asks dave"
+        space=space_of(world.carol), statement_id=daves.pk, text="carol asks dave"
     )
     daves_question = statements.ask_question(
-        asker=world.dave, statement_id=carols.pk, text="dave asks carol"
+        space=space_of(world.dave), statement_id=carols.pk, text="dave asks carol"
     )
     world.foreign.update(
         statement=carols,
@@ -131,14 +131,16 @@ def statements_area(world):
 
 @planter
 def timing_area(world):
-    from couples.overlap import EMPTY_GRID
+    from couples.domain.overlap import EMPTY_GRID
     from couples.services import timing
 
     cells = EMPTY_GRID
     timing.save_timing(
-        author=world.alice, cells=cells, notes="Tmg7-notes-canary", expected_version=0
+        space=space_of(world.alice), cells=cells, notes="Tmg7-notes-canary", expected_version=0
     )
-    timing.save_timing(author=world.carol, cells=cells, notes="carol's notes", expected_version=0)
+    timing.save_timing(
+        space=space_of(world.carol), cells=cells, notes="carol's notes", expected_version=0
+    )
     yield Canary("Tmg7-notes-canary", COUPLE, "alice's timing notes")
 
 
@@ -147,17 +149,21 @@ def alternatives_area(world):
     from couples.models import AlternativeActivity
     from couples.services import alternatives
 
-    proposal = alternatives.propose_activity(author=world.alice, name="Alt7 proposal canary")
+    proposal = alternatives.propose_activity(
+        space=space_of(world.alice), name="Alt7 proposal canary"
+    )
     catalogue = list(AlternativeActivity.objects.filter(couple__isnull=True).order_by("position"))
     world.objects["alternative"] = proposal
     world.objects["catalogue"] = catalogue
     # Her private answers: no, maybe, and one left unanswered. Bob never learns them
     # (tests/security/test_private_answers.py proves no trace).
-    alternatives.answer_activity(user=world.alice, activity_id=proposal.pk, answer="no")
+    alternatives.answer_activity(space=space_of(world.alice), activity_id=proposal.pk, answer="no")
     if catalogue:
-        alternatives.answer_activity(user=world.alice, activity_id=catalogue[0].pk, answer="maybe")
+        alternatives.answer_activity(
+            space=space_of(world.alice), activity_id=catalogue[0].pk, answer="maybe"
+        )
     world.foreign["alternative"] = alternatives.propose_activity(
-        author=world.carol, name="Carol's own idea"
+        space=space_of(world.carol), name="Carol's own idea"
     )
     # A proposal is shared in the couple (bob answers it too); its author is never shown.
     yield Canary("Alt7 proposal canary", COUPLE, "alice's proposed alternative")
@@ -205,16 +211,25 @@ def therapy_area(world):
     from couples.services import therapy
 
     day = datetime.date.today() + datetime.timedelta(days=7)
-    session = therapy.plan_session(user=world.alice, planned_for=day, therapist_name="Thr7 Canary")
-    topic = therapy.add_topic(
-        user=world.alice, session_id=session.pk, text="Tpc7-topic-canary", note="Tpc7-note-canary"
+    session = therapy.plan_session(
+        space=space_of(world.alice), planned_for=day, therapist_name="Thr7 Canary"
     )
-    therapy.add_topic(user=world.bob, session_id=session.pk, text="bob's topic")
+    topic = therapy.add_topic(
+        space=space_of(world.alice),
+        session_id=session.pk,
+        text="Tpc7-topic-canary",
+        note="Tpc7-note-canary",
+    )
+    therapy.add_topic(space=space_of(world.bob), session_id=session.pk, text="bob's topic")
     world.objects.update(therapy_session=session, topic=topic)
-    carols = therapy.plan_session(user=world.carol, planned_for=day, therapist_name="Dr Other")
+    carols = therapy.plan_session(
+        space=space_of(world.carol), planned_for=day, therapist_name="Dr Other"
+    )
     world.foreign.update(
         therapy_session=carols,
-        topic=therapy.add_topic(user=world.carol, session_id=carols.pk, text="carol's topic"),
+        topic=therapy.add_topic(
+            space=space_of(world.carol), session_id=carols.pk, text="carol's topic"
+        ),
     )
     yield Canary("Thr7 Canary", COUPLE, "the couple's therapist name")
     yield Canary("Tpc7-topic-canary", COUPLE, "alice's agenda topic")

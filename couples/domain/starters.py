@@ -5,7 +5,7 @@ shown beside the form, never filled in for them. The words that are saved are
 always the author's own.
 """
 
-from .models import Reason
+from ..models import Reason
 
 STARTERS = {
     Reason.TIRED: {

@@ -1,0 +1,57 @@
+"""When we are open, on the dashboard: the shared overlap (the same for both),
+my own week, and my partner's week as they marked it."""
+
+from dataclasses import dataclass
+
+from ..access import Space
+from ..domain.overlap import grid_rows, heatmap, legend
+from ..models import TimingGrid
+from .base import Part
+
+
+@dataclass(frozen=True)
+class TimingView:
+    """What one person sees of the couple's timing: the shared overlap (the
+    same for both), their own grid, and their partner's grid as marked."""
+
+    heatmap: object
+    legend: list
+    mine: object
+    my_rows: list
+    partner: object
+    partner_rows: list
+
+
+def load(space: Space) -> dict:
+    """Both partners' grids (one query) and their overlap, which depends only
+    on the unordered pair of grids, so it is drawn once for both."""
+    grids = {
+        grid.author_id: grid
+        for grid in TimingGrid.objects.filter(
+            couple=space.couple, author_id__in=[space.me.pk, space.partner.pk]
+        )
+    }
+    first, second = (grids.get(person.pk) for person in space.people)
+    return {
+        "grids": grids,
+        "heatmap": heatmap(first and first.cells, second and second.cells),
+    }
+
+
+def timing_view(space: Space, rows: dict) -> TimingView:
+    mine, partners = rows["grids"].get(space.me.pk), rows["grids"].get(space.partner.pk)
+    return TimingView(
+        heatmap=rows["heatmap"],
+        legend=legend(),
+        mine=mine,
+        my_rows=grid_rows(mine and mine.cells),
+        partner=partners,
+        partner_rows=grid_rows(partners and partners.cells),
+    )
+
+
+def build(space: Space, rows: dict, *, request=None) -> dict:
+    return {"timing": timing_view(space, rows)}
+
+
+PART = Part("timing", "couples/sections/timing.html", build=build, load=load)

@@ -1,0 +1,17 @@
+"""What a person's own account changes mean for their couple."""
+
+from django.dispatch import receiver
+
+from accounts.signals import profile_changed
+from realtime import broadcast
+
+from ..access import current_space
+
+
+@receiver(profile_changed, dispatch_uid="couples.partner_bar_follows_profile")
+def partner_bar_follows_profile(sender, user, **kwargs) -> None:
+    """A new display name shows on the partner's bar (and the person's own
+    other devices), after the profile's transaction commits."""
+    space = current_space(user)
+    if space is not None:
+        broadcast.part_changed(couple=space.couple, parts=["partner"])
