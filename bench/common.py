@@ -21,6 +21,7 @@ def production_env(*, database, redis_db, **extra):
         DJANGO_ENV="production",
         SECRET_KEY="bench-only-" + "x" * 60,
         FIELD_ENCRYPTION_KEYS=BENCH_FIELD_KEY,
+        CHANNEL_LAYER_ENCRYPTION_KEYS="bench-only-layer-key",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="false",
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",

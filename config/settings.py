@@ -141,6 +141,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channels ---------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+# Live frames carry rendered HTML (what partners share) through Redis: every
+# layer message is encrypted (Fernet, via channels-redis) with these keys,
+# newest first, separate from SECRET_KEY and FIELD_ENCRYPTION_KEYS. Private
+# parts never travel as HTML at all (realtime/broadcast.py).
+CHANNEL_LAYER_ENCRYPTION_KEYS = env_list("CHANNEL_LAYER_ENCRYPTION_KEYS")
+if REDIS_URL and not CHANNEL_LAYER_ENCRYPTION_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "Set CHANNEL_LAYER_ENCRYPTION_KEYS (comma-separated secrets, newest first) "
+            "in production: live frames through Redis are encrypted with them."
+        )
+    from config.devkeys import dev_secret
+
+    CHANNEL_LAYER_ENCRYPTION_KEYS = [dev_secret("dev-channel-layer.key")]
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -157,6 +171,7 @@ if REDIS_URL:
                 ],
                 "capacity": 1000,
                 "expiry": 30,
+                "symmetric_encryption_keys": CHANNEL_LAYER_ENCRYPTION_KEYS,
             },
         }
     }

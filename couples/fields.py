@@ -9,7 +9,6 @@ fails authentication (tampered, truncated, or sealed with an unknown key)
 raises ``UndecryptableValue``: it is never shown raw, never silently emptied.
 """
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +17,8 @@ from django.conf import settings
 from django.core import validators
 from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import models
+
+from config.devkeys import dev_secret
 
 DEV_KEY_FILE = Path(settings.BASE_DIR) / "var" / "dev-field-encryption.key"
 
@@ -31,14 +32,7 @@ class UndecryptableValue(Exception):
 
 def _dev_key():
     """The development-only key: generated once into var/ (gitignored)."""
-    if DEV_KEY_FILE.exists():
-        return DEV_KEY_FILE.read_text().strip()
-    DEV_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
-    key = Fernet.generate_key().decode()
-    fd = os.open(DEV_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key + "\n")
-    return key
+    return dev_secret(DEV_KEY_FILE, make=lambda: Fernet.generate_key().decode())
 
 
 def field_encryption_keys():

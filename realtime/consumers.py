@@ -1,14 +1,24 @@
 """One socket per open dashboard.
 
 Connect: accept, then close with 4401 unless the session names a signed-in
-person. Signed-in people join ``user.<id>`` (their own devices: a not-linked
-person's page must flip to linked when their invite is accepted) and, while
-linked, ``couple.<id>``.
+person. Signed-in people join ``user.<id>`` (their own devices: everything
+addressed to them arrives there) and, while linked, ``couple.<id>`` (presence
+only).
 
-Every event is a hint; before any frame is sent the consumer re-checks, from
-the database, that its session is still valid and what its person shares now,
-leaves or joins the couple group accordingly, and renders the named parts for
-its own person (couples.views.dashboard.render_named_part).
+Two kinds of message reach a socket:
+
+- ``frame``: shared parts already rendered for this person by the writer
+  (realtime.writer), after the change committed. The socket does no database
+  work: it drops a frame of a couple it no longer follows, puts its own
+  browser's CSRF token in place of the frame's placeholder, and forwards it.
+- hints (``space.changed`` for private parts and the whole dashboard body,
+  ``session.check`` after a logout or password change): the socket re-checks
+  its session and couple from the database, follows its couple group, and
+  renders private parts for its own session (couples.parts.render_named_part).
+
+Validity travels by event (logout, password change, unlink, deletion end or
+re-route sockets at once); every ``RECHECK_BEATS`` heartbeats a socket also
+re-checks its session on its own, as a backstop.
 
 Presence needs no shared store: sockets announce themselves to the couple
 group (hello on join, here every few seconds, bye on leave) and each socket
@@ -30,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 CLOSE_SIGNED_OUT = 4401  # no valid session: the page must not reconnect
 CLOSE_TRY_AGAIN = 1013  # the channel layer (Redis) failed: the page reconnects
+# The backstop re-check of the session, every this many heartbeats (~1 minute).
+RECHECK_BEATS = 4
 
 
 def presence_interval():
@@ -47,6 +59,7 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         self.partner_channels = {}  # partner's socket channel -> monotonic expiry
         self.heartbeat = None
         self.ended = False
+        self.csrf_secret = None
         self.session_key = getattr(self.scope.get("session"), "session_key", None)
         await self.accept()
         user = self.scope.get("user")
@@ -58,6 +71,7 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         if state is None:
             await self.end(CLOSE_SIGNED_OUT)
             return
+        self.csrf_secret = state.csrf_secret
         # Twice: the first command after Redis came back may meet a pooled
         # connection from before the outage.
         for attempt in (1, 2):
@@ -82,6 +96,16 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             await self.leave_groups()
 
     # --- events from the channel layer -------------------------------------
+
+    async def frame(self, event):
+        """``{"type": "frame", "couple": id, "seq": n, "parts": [...], "csrf": placeholder,
+        "html": ...}``: shared parts rendered for this person by the writer."""
+        if self.ended or event["couple"] != self.couple_id:
+            return  # a frame of a couple this socket no longer follows
+        html = event["html"].replace(event["csrf"], rendering.csrf_token(self.csrf_secret))
+        if "partner" in event["parts"]:
+            html = f"{html}\n{rendering.presence_html(self.partner_present)}"
+        await self.send(text_data=html)
 
     async def space_changed(self, event):
         """``{"type": "space.changed", "parts": [...], "seq": N|None, "couple": id|None}``"""
@@ -170,21 +194,21 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             )
 
     async def push_presence(self, was_present):
-        if self.partner_present == was_present:
+        if self.partner_present == was_present or self.couple_id is None:
             return
-        state = await self.checked_state()  # every frame is preceded by a re-check
-        if state is None or state.space is None:
-            return
-        html = await database_sync_to_async(rendering.render_presence)(self.partner_present)
-        await self.send(text_data=html)
+        await self.send(text_data=rendering.presence_html(self.partner_present))
 
     async def beat(self):
         """Heartbeat: keep the partner's presence mark alive, forget silent
         sockets, and notice a lost channel layer (then close so the page retries)."""
         interval = presence_interval()
+        beats = 0
         while True:
             await asyncio.sleep(interval)
+            beats += 1
             try:
+                if beats % RECHECK_BEATS == 0 and await self.checked_state() is None:
+                    return  # the session ended without an event reaching us: closed
                 if self.couple_id is not None:
                     await self.channel_layer.group_send(
                         couple_group(self.couple_id), self.presence_event("here")

@@ -1,6 +1,9 @@
 """The synchronous half of a socket: who is this, what may they see, and the
-HTML of the parts they are sent (always the page's own partials, rendered for
-the socket's own person). Runs in a thread via ``database_sync_to_async``.
+HTML of the private parts (and the whole dashboard body) it renders for its
+own session — always the page's own partials. Runs in a thread via
+``database_sync_to_async``. Shared parts arrive ready, from the writer
+(realtime.writer): for those, only ``csrf_token`` and ``presence_html`` run,
+with no database work.
 """
 
 import logging
@@ -10,7 +13,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.http import HttpRequest
-from django.middleware.csrf import CsrfViewMiddleware
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.template.loader import render_to_string
 from django.utils.crypto import constant_time_compare
 from django_htmx.middleware import HtmxDetails
@@ -28,6 +31,7 @@ class SocketState:
     user: object
     space: object  # couples.access.Space or None
     session: object
+    csrf_secret: str | None = None  # the browser's CSRF secret (its cookie)
 
     @property
     def couple_id(self):
@@ -91,7 +95,29 @@ def load_state(scope, user_id):
     user, space = person_and_space(user_id)
     if user is None or not session_is_valid(session, user):
         return None
-    return SocketState(user=user, space=space, session=session)
+    request = SocketRequest(scope, user=user, session=session)
+    return SocketState(
+        user=user, space=space, session=session, csrf_secret=request.META.get("CSRF_COOKIE")
+    )
+
+
+def csrf_token(secret: str | None) -> str:
+    """A freshly masked CSRF token for the socket's browser (its cookie holds
+    ``secret``), as ``{% csrf_token %}`` would render it over HTTP."""
+    request = HttpRequest()
+    if secret:
+        request.META["CSRF_COOKIE"] = secret
+    return get_token(request)
+
+
+_PRESENCE = {}
+
+
+def presence_html(present: bool) -> str:
+    """The partner's presence mark (the same two strings for everyone)."""
+    if present not in _PRESENCE:
+        _PRESENCE[present] = render_to_string("realtime/presence.html", {"present": present})
+    return _PRESENCE[present]
 
 
 def load_state_and_frame(scope, user_id, event, *, couple_id, partner_present):
@@ -140,7 +166,3 @@ def render_hello(state):
     before its socket opened notices a change it missed."""
     seq = state.space.couple.seq if state.space else None
     return render_to_string("realtime/seq.html", {"seq": seq, "kind": "hello"})
-
-
-def render_presence(present):
-    return render_to_string("realtime/presence.html", {"present": present})

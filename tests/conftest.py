@@ -144,8 +144,10 @@ def fresh_channel_layer():
     from channels.layers import channel_layers
 
     from realtime.broadcast import close_sender_connections
+    from realtime.writer import writer
 
     channel_layers.backends.clear()
     yield
+    writer.wait()  # no frame of this test is still being rendered for the next one
     close_sender_connections()
     channel_layers.backends.clear()

@@ -120,3 +120,49 @@ class RawWebSocket:
         except ConnectionError:
             pass
         self.writer.close()
+
+
+# --- the page as a browser would hold it after frames (zulip's verify_action) -----
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def _by_id(root, element_id):
+    return next((el for el in root.iter() if el.get("id") == element_id), None)
+
+
+def apply_frames(page_html, frames):
+    """The page after the htmx ws extension swapped in each frame's top-level
+    elements by ``id`` (an element the page lacks is dropped, as live.js does)."""
+    import tinyhtml5
+
+    root = tinyhtml5.parse(page_html)
+    for frame in frames:
+        body = tinyhtml5.parse(frame).find(f"{XHTML}body")
+        for new in list(body):
+            old = _by_id(root, new.get("id") or "")
+            if old is None:
+                continue
+            parent = next(el for el in root.iter() if old in list(el))
+            new.tail = old.tail
+            parent[list(parent).index(old)] = new
+    return root
+
+
+def normalized(page, element_id="space"):
+    """One element of a page (HTML or a parsed tree) as comparable text: CSRF
+    tokens (masked afresh for every render) and the seq marker's kind aside."""
+    import xml.etree.ElementTree as ET
+
+    import tinyhtml5
+
+    root = tinyhtml5.parse(page) if isinstance(page, str) else page
+    element = _by_id(root, element_id)
+    assert element is not None, f"no #{element_id}"
+    for field in element.iter(f"{XHTML}input"):
+        if field.get("name") == "csrfmiddlewaretoken":
+            field.set("value", "CSRF")
+    for marker in element.iter():
+        if marker.get("id") == "live-seq":
+            marker.attrib.pop("data-kind", None)
+    return ET.tostring(element, encoding="unicode")

@@ -87,7 +87,13 @@ def test_app_runs_in_production_mode_on_postgres_and_redis():
 
 def test_required_secrets_have_no_defaults():
     text = (ROOT / "docker-compose.yml").read_text()
-    for name in ("SECRET_KEY", "POSTGRES_PASSWORD", "FIELD_ENCRYPTION_KEYS", "ALLOWED_HOSTS"):
+    for name in (
+        "SECRET_KEY",
+        "POSTGRES_PASSWORD",
+        "FIELD_ENCRYPTION_KEYS",
+        "CHANNEL_LAYER_ENCRYPTION_KEYS",
+        "ALLOWED_HOSTS",
+    ):
         assert re.search(r"\$\{" + name + r":\?", text), f"{name} must be required"
 
 

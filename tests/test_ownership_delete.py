@@ -281,7 +281,7 @@ def test_deletion_switches_the_partner_live_and_closes_the_persons_sockets(
     from tests.factories import PASSWORD
 
     sent = []
-    monkeypatch.setattr(broadcast, "send_rollback_unsafe", lambda g, e: sent.append((g, e)))
+    monkeypatch.setattr(broadcast, "send_rollback_unsafe", lambda g, e, **kw: sent.append((g, e)))
     alice_id = alice.pk
     with django_capture_on_commit_callbacks(execute=True):
         delete_account(user=alice, password=PASSWORD)

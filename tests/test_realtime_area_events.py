@@ -25,7 +25,7 @@ WORDS = {
 @pytest.fixture
 def sent(monkeypatch):
     calls = []
-    monkeypatch.setattr(broadcast, "send_rollback_unsafe", lambda g, e: calls.append((g, e)))
+    monkeypatch.setattr(broadcast, "send_rollback_unsafe", lambda g, e, **kw: calls.append((g, e)))
     return calls
 
 
@@ -42,7 +42,19 @@ def pushes(sent):
     return [(group, tuple(event["parts"])) for group, event in sent]
 
 
-def test_every_statement_change_pushes_statements_to_the_couple(alice, bob, couple, sent, run):
+@pytest.fixture
+def both(alice, bob):
+    """A shared change: one ready frame for each partner's own devices."""
+
+    def both(*parts):
+        return [(f"user.{alice.pk}", parts), (f"user.{bob.pk}", parts)]
+
+    return both
+
+
+def test_every_statement_change_pushes_statements_to_the_couple(
+    alice, bob, couple, sent, run, both
+):
     statement = run(statements.add_statement, space=space_of(alice), **WORDS)
     run(
         statements.edit_statement,
@@ -63,8 +75,9 @@ def test_every_statement_change_pushes_statements_to_the_couple(alice, bob, coup
         answer="Soon",
     )
     run(statements.retire_statement, space=space_of(alice), statement_id=statement.pk)
-    assert pushes(sent) == [(f"couple.{couple.pk}", ("statements",))] * 6
-    assert [event["seq"] for _g, event in sent] == [1, 2, 3, 4, 5, 6]
+    assert pushes(sent) == both("statements") * 6
+    assert [event["seq"] for _g, event in sent] == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6]
+    assert {event["type"] for _g, event in sent} == {"frame"}
 
 
 def test_an_edit_that_changes_nothing_pushes_nothing(alice, couple, sent, run):
@@ -80,9 +93,9 @@ def test_an_edit_that_changes_nothing_pushes_nothing(alice, couple, sent, run):
     assert sent == []
 
 
-def test_a_timing_save_pushes_timing_to_the_couple(alice, couple, sent, run):
+def test_a_timing_save_pushes_timing_to_the_couple(alice, couple, sent, run, both):
     run(timing.save_timing, space=space_of(alice), cells="u" * 35, notes="", expected_version=0)
-    assert pushes(sent) == [(f"couple.{couple.pk}", ("timing",))]
+    assert pushes(sent) == both("timing")
 
 
 def test_a_failed_save_pushes_nothing(alice, couple, sent, run):
@@ -92,7 +105,7 @@ def test_a_failed_save_pushes_nothing(alice, couple, sent, run):
 
 
 def test_private_answers_reach_only_my_devices_until_agreement_changes(
-    alice, bob, couple, sent, run
+    alice, bob, couple, sent, run, both
 ):
     activity = AlternativeActivity.objects.filter(couple__isnull=True).first()
     run(alternatives.answer_activity, space=space_of(alice), activity_id=activity.pk, answer="no")
@@ -101,18 +114,13 @@ def test_private_answers_reach_only_my_devices_until_agreement_changes(
     assert pushes(sent) == [(f"user.{alice.pk}", ("my-answers",))] * 2
     sent.clear()
     run(alternatives.answer_activity, space=space_of(bob), activity_id=activity.pk, answer="yes")
-    assert pushes(sent) == [
-        (f"couple.{couple.pk}", ("alternatives",)),
-        (f"user.{bob.pk}", ("my-answers",)),
-    ]
+    assert pushes(sent) == [*both("alternatives"), (f"user.{bob.pk}", ("my-answers",))]
     sent.clear()
     run(alternatives.withdraw_yes, space=space_of(alice), activity_id=activity.pk)
-    assert pushes(sent) == [
-        (f"couple.{couple.pk}", ("alternatives",)),
-        (f"user.{alice.pk}", ("my-answers",)),
-    ]
-    # the shared event names nobody
-    assert set(sent[0][1]) == {"type", "parts", "seq", "couple"}
+    assert pushes(sent) == [*both("alternatives"), (f"user.{alice.pk}", ("my-answers",))]
+    # the shared frame names nobody: both partners get the very same list
+    alices, bobs = (event["html"].replace(event["csrf"], "") for _g, event in sent[:2])
+    assert alices == bobs
 
 
 def test_a_proposal_reaches_both_answer_lists_alike(alice, bob, couple, sent, run):
@@ -137,7 +145,7 @@ def test_reflections_only_ever_travel_to_their_authors_devices(alice, bob, coupl
     assert all(not group.startswith("couple.") for group, _e in sent)
 
 
-def test_agenda_changes_push_therapy_to_the_couple(alice, bob, couple, sent, run):
+def test_agenda_changes_push_therapy_to_the_couple(alice, bob, couple, sent, run, both):
     session = run(
         therapy.plan_session,
         space=space_of(alice),
@@ -149,7 +157,7 @@ def test_agenda_changes_push_therapy_to_the_couple(alice, bob, couple, sent, run
     run(therapy.move_topic, space=space_of(bob), topic_id=first.pk, direction="down")
     run(therapy.set_discussed, space=space_of(bob), topic_id=first.pk, discussed=True)
     run(therapy.remove_topic, space=space_of(alice), topic_id=first.pk)
-    assert pushes(sent) == [(f"couple.{couple.pk}", ("therapy",))] * 6
+    assert pushes(sent) == both("therapy") * 6
 
 
 def test_a_rolled_back_statement_is_never_pushed(alice, couple, sent):

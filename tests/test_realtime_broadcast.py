@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def sent(monkeypatch):
     """Every (group, event) handed to the channel layer."""
     calls = []
-    monkeypatch.setattr(broadcast, "send_rollback_unsafe", lambda g, e: calls.append((g, e)))
+    monkeypatch.setattr(broadcast, "send_rollback_unsafe", lambda g, e, **kw: calls.append((g, e)))
     return calls
 
 
@@ -41,13 +41,25 @@ def test_unlink_switches_both_partners_dashboards(
     assert all(event["parts"] == ["space"] for _group, event in sent)
 
 
-def test_display_name_change_pushes_the_partner_bar_to_the_couple_with_next_seq(
-    alice, couple, sent, django_capture_on_commit_callbacks
+def test_display_name_change_pushes_every_shared_part_to_both_with_next_seq(
+    alice, bob, couple, sent, django_capture_on_commit_callbacks
 ):
+    """The name shows in the partner bar, "Alice's statements", "Alice's week"
+    and on the agenda: every shared part is rendered anew."""
     with django_capture_on_commit_callbacks(execute=True):
         update_display_name(user=alice, display_name="Alicia")
-    event = {"type": "space.changed", "parts": ["partner"], "seq": 1, "couple": couple.pk}
-    assert sent == [(f"couple.{couple.pk}", event)]
+    assert [group for group, _event in sent] == [f"user.{alice.pk}", f"user.{bob.pk}"]
+    for _group, event in sent:
+        assert (event["type"], event["parts"], event["seq"], event["couple"]) == (
+            "frame",
+            ["partner", "statements", "timing", "alternatives", "therapy"],
+            1,
+            couple.pk,
+        )
+    alices, bobs = (event["html"] for _group, event in sent)
+    # Each partner's frame is rendered for their own eyes: the other's name.
+    assert "<strong>Bob</strong>" in alices and "Alicia" not in alices
+    assert "<strong>Alicia</strong>" in bobs
     assert Couple.objects.get(pk=couple.pk).seq == 1
 
 

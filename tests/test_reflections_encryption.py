@@ -206,6 +206,7 @@ def test_production_settings_refuse_to_start_without_field_keys():
         SECRET_KEY="x" * 64,
         ALLOWED_HOSTS="example.com",
         DJANGO_SETTINGS_MODULE="config.settings",
+        CHANNEL_LAYER_ENCRYPTION_KEYS="layer-key",
     )
     probe = "import config.settings"
     result = subprocess.run(

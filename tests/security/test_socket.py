@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from couples.services import alternatives, reflections, statements, therapy, timing
 from realtime import broadcast
+from realtime.writer import writer
 from tests.factories import space_of
 from tests.realtime_support import close_quietly, drain, frames_until, open_socket
 
@@ -79,6 +80,7 @@ frame = st.one_of(
 @pytest.fixture
 def scene(make_client):
     world = build_world()
+    writer.wait()  # the world's own frames are out before any socket opens
     bob = make_client(world.bob)
     assert bob.get("/").status_code == 200
     return world, bob
