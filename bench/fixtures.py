@@ -4,27 +4,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 
-from couples.access import current_space
-from couples.services import linking
-
 PASSWORD = "bench password long enough"  # noqa: S105  a throwaway benchmark account
-
-
-def _person(email, name):
-    User = get_user_model()
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create_user(email=email, password=PASSWORD, display_name=name)
-    return user
-
-
-def linked_pair():
-    alice = _person("bench-alice@example.com", "Alice")
-    bob = _person("bench-bob@example.com", "Bob")
-    if current_space(alice) is None:
-        _invite, code = linking.create_invite(creator=alice)
-        linking.accept_invite(user=bob, code=code)
-    return alice, bob
 
 
 def session_cookie_for(user):
@@ -38,16 +18,21 @@ def session_cookie_for(user):
 
 def signed_in_member_cookie():
     """The cookies of a browser signed in as a linked person whose space is
-    furnished (made once, the lived-in space the browser tests and screenshots
-    use): the session, and the CSRF cookie any earlier page set."""
+    furnished (``manage.py demo_space``: the lived-in space the browser tests
+    and screenshots use): the session, and the CSRF cookie any earlier page set."""
+    import io
+
+    from django.core.management import call_command
     from django.middleware.csrf import _get_new_csrf_string
 
-    from couples.models import Statement
-    from tests.browser.spaces import furnish
-
-    alice, bob = linked_pair()
-    if not Statement.objects.filter(author=alice).exists():
-        furnish(alice, bob)
+    call_command(
+        "demo_space",
+        first="bench-alice@example.com",
+        second="bench-bob@example.com",
+        password=PASSWORD,
+        stdout=io.StringIO(),
+    )
+    alice = get_user_model().objects.get(email="bench-alice@example.com")
     return f"{session_cookie_for(alice)}; {settings.CSRF_COOKIE_NAME}={_get_new_csrf_string()}"
 
 

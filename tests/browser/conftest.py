@@ -73,7 +73,7 @@ Writing a journey
   redirects and bodiless HX-Redirect answers are skipped, the page they lead to
   is recorded); ``received_pages()`` joins the bodies. A body the browser no
   longer holds is reported as a problem, never silently skipped.
-- ``furnish(alice, bob)`` (tests/browser/spaces.py): a lived-in space made
+- ``furnish(alice, bob)`` (couples/demo.py, behind ``manage.py demo_space``): a lived-in space made
   through the services (statements both ways, a question answered, both weeks,
   mutual yeses, a session with an agenda, one reflection of alice's).
 - Waiting: use Playwright's ``expect(...)`` (auto-retrying) rather than sleeps.

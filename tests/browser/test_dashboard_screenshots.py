@@ -12,7 +12,7 @@ README links them):
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.spaces import furnish
+from couples.demo import furnish
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -16,7 +16,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.spaces import furnish
+from couples.demo import furnish
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,13 +1,18 @@
-"""A lived-in shared space for journeys and screenshots, made through the services."""
+"""A lived-in shared space, made through the services: the one the browser
+journeys, the screenshots and the benchmarks use (``manage.py demo_space``
+makes it for a person trying the app)."""
 
 import datetime
 from types import SimpleNamespace
 
+from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
-from couples.models import AlternativeActivity
-from couples.services import alternatives, reflections, statements, therapy, timing
-from tests.factories import space_of
+from .access import current_space
+from .access import get_space_for_member as space_of
+from .models import AlternativeActivity
+from .services import alternatives, linking, reflections, statements, therapy, timing
 
 # Monday first, five parts a day: early morning, morning, afternoon, evening, late night.
 # u usually open, s sometimes, r rarely, - not said.
@@ -21,12 +26,33 @@ def week(days):
     return cells
 
 
+def person(email: str, display_name: str, password: str):
+    """The person with this address, made (with a confirmed address) if new."""
+    from allauth.account.models import EmailAddress
+
+    User = get_user_model()
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=password, display_name=display_name)
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def linked_pair(alice, bob):
+    """Link the two the way the product does (invite, accept), if not yet."""
+    if current_space(alice) is None:
+        _invite, code = linking.create_invite(creator=alice)
+        linking.accept_invite(user=bob, code=code)
+
+
+@transaction.atomic
 def furnish(alice, bob):
     """A couple a few weeks in: statements both ways, a question answered,
     both weeks marked, a few mutual yeses, a session with an agenda, and alice's
     private journal (which only she sees, on her own dashboard)."""
+    mine, theirs = space_of(alice), space_of(bob)
     tired = statements.add_statement(
-        space=space_of(alice),
+        space=mine,
         reason="tired",
         meaning="After a long shift my body is done, even when my heart is not.",
         not_meaning="It does not mean I find you less attractive, or that I don't want you.",
@@ -34,55 +60,53 @@ def furnish(alice, bob):
         rain_check="Ask me again on Saturday morning, coffee first.",
     )
     private = statements.add_statement(
-        space=space_of(alice),
+        space=mine,
         reason="not_private",
         meaning="When the kids might still be awake I can't let go.",
         not_meaning="It is not about you or about us.",
         reassurance="I want our evenings; the door just needs to be closed.",
     )
     bobs = statements.add_statement(
-        space=space_of(bob),
+        space=theirs,
         reason="closeness_first",
         meaning="I need some time together first, talking or just lying close.",
         not_meaning="It is not a test you can fail.",
         reassurance="You are the person I want to come home to.",
         rain_check="A walk together first makes a yes much likelier.",
     )
-    statements.mark_heard(space=space_of(bob), statement_id=tired.pk)
+    statements.mark_heard(space=theirs, statement_id=tired.pk)
     question = statements.ask_question(
-        space=space_of(bob), statement_id=tired.pk, text="Would a back rub help on those evenings?"
+        space=theirs, statement_id=tired.pk, text="Would a back rub help on those evenings?"
     )
     statements.answer_question(
-        space=space_of(alice),
+        space=mine,
         question_id=question.pk,
         version=question.version,
         answer="Often, yes.",
     )
     timing.save_timing(
-        space=space_of(alice),
+        space=mine,
         cells=week(ALICE_WEEK),
         notes="A morning person at weekends.",
         expected_version=0,
     )
     timing.save_timing(
-        space=space_of(bob), cells=week(BOB_WEEK), notes="Never on work nights.", expected_version=0
+        space=theirs, cells=week(BOB_WEEK), notes="Never on work nights.", expected_version=0
     )
     for key in ("cuddling", "massage", "holding-hands", "reading-in-bed"):
         activity = AlternativeActivity.objects.get(catalogue_key=key)
-        for person in (alice, bob):
-            alternatives.answer_activity(
-                space=space_of(person), activity_id=activity.pk, answer="yes"
-            )
+        for space in (mine, theirs):
+            alternatives.answer_activity(space=space, activity_id=activity.pk, answer="yes")
     session = therapy.plan_session(
-        space=space_of(alice),
+        space=mine,
         planned_for=timezone.localdate() + datetime.timedelta(days=6),
         therapist_name="Dr. Rivera",
     )
     first_topic = therapy.add_topic(
-        space=space_of(alice), session_id=session.pk, text="How we ask, and how we say no"
+        space=mine, session_id=session.pk, text="How we ask, and how we say no"
     )
     bobs_topic = therapy.add_topic(
-        space=space_of(bob),
+        space=theirs,
         session_id=session.pk,
         text="Weeknights vs weekends",
         note="What would make weeknights easier?",
