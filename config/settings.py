@@ -143,7 +143,9 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels-redis's layer, keeping nothing for a closed socket's
+            # channel (realtime/layer.py: django/channels_redis#384).
+            "BACKEND": "realtime.layer.RedisChannelLayer",
             "CONFIG": {
                 # redis-py's asyncio pool refuses (MaxConnectionsError) past its
                 # limit instead of waiting; 100 by default is too few for a process

@@ -25,6 +25,7 @@ from django.conf import settings
 
 from . import rendering
 from .groups import couple_group, user_group
+from .layer import release_channel
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,14 @@ def presence_interval():
 
 
 class SpaceConsumer(AsyncWebsocketConsumer):
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # This socket's channel reads no more: what is buffered for it, and
+            # what reaches it later, would stay in memory for good (realtime/layer.py).
+            release_channel(self.channel_layer, getattr(self, "channel_name", None))
+
     async def connect(self):
         self.user_id = None
         self.couple_id = None
@@ -208,11 +217,13 @@ class SpaceConsumer(AsyncWebsocketConsumer):
     async def leave_groups(self):
         try:
             if self.couple_id is not None:
-                await self.channel_layer.group_send(
-                    couple_group(self.couple_id), self.presence_event("bye")
-                )
+                # Out of the group first: the bye must not come back to this
+                # channel, which stops reading now (realtime/layer.py).
                 await self.channel_layer.group_discard(
                     couple_group(self.couple_id), self.channel_name
+                )
+                await self.channel_layer.group_send(
+                    couple_group(self.couple_id), self.presence_event("bye")
                 )
             if self.user_id is not None:
                 await self.channel_layer.group_discard(user_group(self.user_id), self.channel_name)
