@@ -83,3 +83,53 @@ def start_daphne(env, logs, *, port, app, name, proxy_headers=False):
     if proxy_headers:
         command.append("--proxy-headers")
     return start([*command, app], env, name, logs)
+
+
+# --- CPU time of whole server roles -----------------------------------------------
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid):
+    """(process group, CPU seconds) of one process, from /proc/<pid>/stat."""
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    # After the command: state, ppid, pgrp, ... utime (12th), stime (13th).
+    return int(fields[2]), (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def _processes():
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm") as handle:
+                    name = handle.read().strip()
+                yield int(entry), name, *_stat(entry)
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                continue
+
+
+def cpu_seconds(roles):
+    """CPU seconds used so far by each role: ``roles`` maps a name to a server
+    process started by ``start`` (its whole process group: master and workers)
+    or to a program name ("postgres", "redis-server": every process of it)."""
+    totals = dict.fromkeys(roles, 0.0)
+    groups = {proc.pid: name for name, proc in roles.items() if not isinstance(proc, str)}
+    programs = {proc: name for name, proc in roles.items() if isinstance(proc, str)}
+    for _pid, comm, group, seconds in _processes():
+        if group in groups:
+            totals[groups[group]] += seconds
+        elif comm in programs:
+            totals[programs[comm]] += seconds
+    return totals
+
+
+def cpu_rows(before, after, idle_rate, seconds, count):
+    """Milliseconds of CPU per operation for each role, net of the idle rate
+    (heartbeats of open sockets) measured before: ``{role: ms}``."""
+    return {
+        role: max(0.0, after[role] - before[role] - idle_rate.get(role, 0.0) * seconds)
+        * 1000
+        / count
+        for role in before
+    }

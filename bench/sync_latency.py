@@ -44,6 +44,8 @@ import websockets  # noqa: E402
 from bench.common import (  # noqa: E402
     PY,
     ROOT,
+    cpu_rows,
+    cpu_seconds,
     production_env,
     start_daphne,
     start_gunicorn,
@@ -172,8 +174,13 @@ async def wind_down(pending, listeners, sockets, grace=10.0):
     return len(pending)
 
 
-async def measure_saves(people, rate, seconds, processes):
-    """Real HTTP POSTs of statements; latency until the partner's frame has the token."""
+IDLE_SECONDS = 5.0
+
+
+async def measure_saves(people, rate, seconds, processes, roles):
+    """Real HTTP POSTs of statements; latency until the partner's frame has the
+    token; and the CPU each server role spent per save (net of its idle rate
+    with the same sockets open, measured just before)."""
     origin = f"http://127.0.0.1:{WS_PORT}"
     sockets = await open_sockets(
         [
@@ -248,15 +255,25 @@ async def measure_saves(people, rate, seconds, processes):
             raise RuntimeError(f"save failed with {response.status}")
 
     await asyncio.sleep(2)  # let hello frames and presence settle
+    idle_from = cpu_seconds(roles)
+    await asyncio.sleep(IDLE_SECONDS)
+    idle_to = cpu_seconds(roles)
+    idle_rate = {role: (idle_to[role] - idle_from[role]) / IDLE_SECONDS for role in roles}
     loop = asyncio.get_running_loop()
     futures = []
+    before, started = cpu_seconds(roles), time.perf_counter()
     with ThreadPoolExecutor(max_workers=16) as pool:
         async for index in paced(rate, seconds):
             couple = random.choice(people)
             futures.append(loop.run_in_executor(pool, post, couple, str(index)))
         await asyncio.gather(*futures)
+    deadline = time.perf_counter() + 10.0
+    while pending and time.perf_counter() < deadline:
+        await asyncio.sleep(0.05)
+    after, elapsed = cpu_seconds(roles), time.perf_counter() - started
+    cpu = cpu_rows(before, after, idle_rate, elapsed, len(futures))
     missing = await wind_down(pending, listeners, sockets)
-    return list(arrived.values()), missing, post_ms
+    return list(arrived.values()), missing, post_ms, cpu
 
 
 async def measure_echo(pairs, rate, seconds, processes):
@@ -322,10 +339,17 @@ def main():
         print(
             f"{2 * args.couples} sockets, {args.rate}/s saves for {args.seconds}s ...", flush=True
         )
-        saves, saves_missing, post_ms = asyncio.run(
-            measure_saves(people, args.rate, args.seconds, args.ws_processes)
+        roles = {
+            "gunicorn": procs[0],
+            **{f"daphne-{i}": proc for i, proc in enumerate(procs[1:])},
+            "postgres": "postgres",
+            "redis": "redis-server",
+        }
+        saves, saves_missing, post_ms, cpu = asyncio.run(
+            measure_saves(people, args.rate, args.seconds, args.ws_processes, roles)
         )
         print(f"saves: {summary(saves)} lost {saves_missing}", flush=True)
+        print(f"CPU ms per save: {cpu} (total {sum(cpu.values()):.1f})", flush=True)
         time.sleep(3)  # let the server finish closing the first thousand sockets
         print("bare echo, same sockets and rate ...", flush=True)
         echo, echo_missing = asyncio.run(
@@ -349,16 +373,28 @@ def main():
             f"{stats['p99']:.1f} | {stats['max']:.1f} | {lost} |"
         )
     table = "\n".join(rows)
-    verdict = (
-        f"p50 ratio save/echo: **{ratio:.1f}x** (target <= 3x); "
-        f"p95 {save_stats['p95']:.1f} ms (target <= 30 ms)."
+    cpu_table = "\n".join(
+        [
+            "| role | CPU ms per save |",
+            "|---|---:|",
+            *(f"| {role} | {ms:.1f} |" for role, ms in cpu.items()),
+            f"| **all processes** | **{sum(cpu.values()):.1f}** |",
+        ]
     )
+    verdict = (
+        f"p50 ratio save/echo: {ratio:.1f}x; p95 save -> partner's frame "
+        f"**{save_stats['p95']:.1f} ms** (target <= 50 ms at 50 saves/s), "
+        f"lost **{saves_missing}**; CPU per save over all server processes "
+        f"**{sum(cpu.values()):.1f} ms** (target <= 15 ms; net of the sockets' idle "
+        f"heartbeats, measured for {IDLE_SECONDS:g} s before)."
+    )
+    table = f"{table}\n\n{cpu_table}"
     print(table)
     print(verdict)
     print(f"server logs: {logs}")
     if not args.no_write:
         write_section(
-            "Live sync",
+            f"Live sync{' ' + args.label if args.label else ''}",
             f"Measured {time.strftime('%Y-%m-%d')} with `bench/sync_latency.py --couples "
             f"{args.couples} --rate {args.rate:g} --seconds {args.seconds:g}`: "
             f"{2 * args.couples} websockets over {args.ws_processes} daphne processes (partners "

@@ -159,7 +159,9 @@ if REDIS_URL and not CHANNEL_LAYER_ENCRYPTION_KEYS:
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels-redis's layer, keeping nothing for a closed socket's
+            # channel (realtime/layer.py: django/channels_redis#384).
+            "BACKEND": "realtime.layer.RedisChannelLayer",
             "CONFIG": {
                 # redis-py's asyncio pool refuses (MaxConnectionsError) past its
                 # limit instead of waiting; 100 by default is too few for a process

@@ -27,14 +27,17 @@ not been heard from for a few heartbeats.
 """
 
 import asyncio
+import contextlib
 import logging
 
 from channels.db import database_sync_to_async
+from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from . import rendering
 from .groups import couple_group, user_group
+from .layer import release_channel
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +56,14 @@ def presence_interval():
 
 
 class SpaceConsumer(AsyncWebsocketConsumer):
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # This socket's channel reads no more: what is buffered for it, and
+            # what reaches it later, would stay in memory for good (realtime/layer.py).
+            release_channel(self.channel_layer, getattr(self, "channel_name", None))
+
     async def connect(self):
         self.user_id = None
         self.couple_id = None
@@ -145,7 +156,9 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             self.partner_channels[event["channel"]] = expiry
             if event["kind"] == "hello":
                 # Tell the newcomer we are here too, without waiting for a heartbeat.
-                await self.channel_layer.send(event["channel"], self.presence_event("here"))
+                # A full queue: the newcomer hears our next heartbeat instead.
+                with contextlib.suppress(ChannelFull):
+                    await self.channel_layer.send(event["channel"], self.presence_event("here"))
         await self.push_presence(was_present)
 
     # --- helpers -------------------------------------------------------------
@@ -232,11 +245,13 @@ class SpaceConsumer(AsyncWebsocketConsumer):
     async def leave_groups(self):
         try:
             if self.couple_id is not None:
-                await self.channel_layer.group_send(
-                    couple_group(self.couple_id), self.presence_event("bye")
-                )
+                # Out of the group first: the bye must not come back to this
+                # channel, which stops reading now (realtime/layer.py).
                 await self.channel_layer.group_discard(
                     couple_group(self.couple_id), self.channel_name
+                )
+                await self.channel_layer.group_send(
+                    couple_group(self.couple_id), self.presence_event("bye")
                 )
             if self.user_id is not None:
                 await self.channel_layer.group_discard(user_group(self.user_id), self.channel_name)
