@@ -174,7 +174,10 @@ async def wind_down(pending, listeners, sockets, grace=10.0):
     return len(pending)
 
 
-IDLE_SECONDS = 5.0
+# A whole heartbeat interval (15 s, realtime/consumers.py), so the idle rate
+# counts every socket's heartbeat once.
+IDLE_SECONDS = 15.0
+WARM_UP_SAVES = 40
 
 
 async def measure_saves(people, rate, seconds, processes, roles):
@@ -255,11 +258,25 @@ async def measure_saves(people, rate, seconds, processes, roles):
             raise RuntimeError(f"save failed with {response.status}")
 
     await asyncio.sleep(2)  # let hello frames and presence settle
+    loop = asyncio.get_running_loop()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        # Warm up every server process (first requests, template loading).
+        await asyncio.gather(
+            *(
+                loop.run_in_executor(pool, post, random.choice(people), str(10**9 + n))
+                for n in range(WARM_UP_SAVES)
+            )
+        )
+    warm_deadline = time.perf_counter() + 30
+    while pending and time.perf_counter() < warm_deadline:
+        await asyncio.sleep(0.05)
+    pending.clear()
+    arrived.clear()
+    post_ms.clear()
     idle_from = cpu_seconds(roles)
     await asyncio.sleep(IDLE_SECONDS)
     idle_to = cpu_seconds(roles)
     idle_rate = {role: (idle_to[role] - idle_from[role]) / IDLE_SECONDS for role in roles}
-    loop = asyncio.get_running_loop()
     futures = []
     before, started = cpu_seconds(roles), time.perf_counter()
     with ThreadPoolExecutor(max_workers=16) as pool:

@@ -56,8 +56,9 @@ class Space:
 
 
 @functools.cache
-def _space_sql():
-    """The SQL of ``_current_rows`` and the fields its columns fill, in order."""
+def _space_sql(by: str = "user"):
+    """The SQL of ``_current_rows`` (``by`` a member's user id, or ``"couple"``
+    id) and the fields its columns fill, in order."""
     quote = connection.ops.quote_name
     User = get_user_model()
     couple_fields = Couple._meta.concrete_fields
@@ -70,7 +71,7 @@ def _space_sql():
         f" JOIN {quote(Couple._meta.db_table)} c ON c.id = me.couple_id"
         f" JOIN {membership} m ON m.couple_id = me.couple_id AND m.left_at IS NULL"
         f" JOIN {quote(User._meta.db_table)} u ON u.id = m.user_id"
-        " WHERE me.user_id = %s AND me.left_at IS NULL"
+        f" WHERE me.{'user_id' if by == 'user' else 'couple_id'} = %s AND me.left_at IS NULL"
     )
     return sql, User, couple_fields, user_fields
 
@@ -88,16 +89,17 @@ def _from_row(model, fields, values):
     return model.from_db(connection.alias, [f.attname for f in fields], converted)
 
 
-def _current_rows(user_id: int) -> tuple:
-    """The person's couple and both current members (them included), in one
-    query; ``(couple, {user_id: person})`` or ``(None, {})`` when not linked.
+def _current_rows(key: int, by: str = "user") -> tuple:
+    """The person's (or, ``by="couple"``, the couple's) couple and both current
+    members, in one query; ``(couple, {user_id: person})`` or ``(None, {})``
+    when not linked (or ended).
 
     Hand-written SQL, because this runs on every request, save and socket event,
     and the ORM spent ~1.5 ms building it each time; columns come from the
     models' own fields, and values go through the ORM's converters."""
-    sql, User, couple_fields, user_fields = _space_sql()
+    sql, User, couple_fields, user_fields = _space_sql(by)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id])
+        cursor.execute(sql, [key])
         rows = cursor.fetchall()
     if not rows:
         return None, {}
@@ -139,17 +141,12 @@ def person_and_space(user_id: int) -> tuple:
 def space_for_couple(couple_id: int) -> Space | None:
     """The couple as its first current member sees it (``seen_by`` turns it
     round), read fresh; ``None`` once the couple has ended. Used after commit,
-    to decide who receives a change from the rows just committed."""
-    from .models import Membership
-
-    first = (
-        Membership.objects.current()
-        .filter(couple_id=couple_id)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-        .first()
-    )
-    return None if first is None else _space_from(first)
+    to decide who receives a change from the rows just committed. One query."""
+    couple, people = _current_rows(couple_id, by="couple")
+    if couple is None or len(people) != 2:
+        return None
+    first, second = sorted(people)
+    return Space(me=people[first], couple=couple, partner=people[second])
 
 
 def get_space_for_member(user) -> Space:

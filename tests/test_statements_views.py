@@ -1,5 +1,6 @@
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -453,8 +454,12 @@ def test_the_part_renders_for_each_viewer_as_live_sync_will(rf, alice, bob, stat
         html[user.pk] = parts.render_part_html("statements", request, current_space(user))
     assert html[alice.pk].lstrip().startswith('<section id="statements"')
     assert WORDS["meaning"] in html[alice.pk] and WORDS["meaning"] in html[bob.pk]
-    # Retired statements are history: one link away, for their author only.
+    # Retired statements are history: one link away, each person's own only.
     assert reverse("statements_retired") in html[alice.pk]
-    assert reverse("statements_retired") not in html[bob.pk]
     assert "ALICE-RETIRED-WORDS" not in html[bob.pk]
+    for user, shown in ((alice, True), (bob, False)):
+        client = Client()
+        client.force_login(user)
+        page = client.get(reverse("statements_retired")).content.decode()
+        assert ("ALICE-RETIRED-WORDS" in page) is shown
     assert reverse("statement_edit", args=[statement.pk]) not in html[bob.pk]

@@ -7,15 +7,14 @@ same size however long a couple has been writing.
 """
 
 import copy
+import functools
 
-from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
 from django.urls import reverse
 
 from ..access import Space, statements_shared_in
 from ..forms.statements import AnswerForm, QuestionForm
-from ..models import Statement, StatementQuestion
+from ..models import StatementQuestion
 from .base import Part
 
 # Answered questions shown under a statement; the rest are on its history page.
@@ -45,54 +44,47 @@ def answer_form(question) -> AnswerForm:
 
 
 def load(space: Space) -> dict:
-    """The shared statements with their questions, and whether either partner
-    has retired statements of this couple (each sees only their own link).
-
-    Four queries, whatever the number of statements or of their questions:
-    each statement brings its unanswered questions and its latest answered ones.
-    """
-    questions = StatementQuestion.objects.order_by("asked_at", "pk")
+    """The shared statements with the questions shown under them. Two queries,
+    whatever the number of statements or of their questions: each statement
+    brings its unanswered questions and its latest answered ones."""
     statements = list(
-        statements_shared_in(space)
-        .select_related("author")
-        .prefetch_related(
-            Prefetch("questions", queryset=questions.filter(answer=""), to_attr="open_questions")
-        )
-        .order_by("created_at", "pk")
+        statements_shared_in(space).select_related("author").order_by("created_at", "pk")
     )
-    latest, answered = _latest_answered(statements)
-    retired = Statement.objects.filter(
-        couple=space.couple, author=OuterRef("pk"), retired_at__isnull=False
-    )
-    people = get_user_model().objects.filter(pk__in=[space.me.pk, space.partner.pk])
-    has_retired = set(people.filter(Exists(retired)).values_list("pk", flat=True))
-    return {
-        "statements": statements,
-        "latest_answered": latest,
-        "answered": answered,
-        "has_retired": has_retired,
-    }
+    shown, answered = _questions_shown(statements)
+    return {"statements": statements, "questions": shown, "answered": answered}
 
 
-def _latest_answered(statements) -> tuple[dict, dict]:
-    """For each statement: its latest ``ANSWERED_SHOWN`` answered questions
-    (oldest first), and how many it has answered in all. One query."""
+@functools.cache
+def _questions_sql(count: int) -> str:
+    """For ``count`` statements (plain SQL that SQLite runs too)."""
+    table = connection.ops.quote_name(StatementQuestion._meta.db_table)
+    # Ranked within each statement's answered (or unanswered) questions, latest
+    # answer first; and each statement's number of answered questions.
+    return (
+        "SELECT * FROM ("  # noqa: S608  the table name comes from _meta
+        " SELECT q.*, row_number() OVER (PARTITION BY q.statement_id, q.answer = ''"
+        "   ORDER BY q.answered_at DESC NULLS LAST, q.id DESC) AS answered_rank,"
+        "  count(*) FILTER (WHERE q.answer <> '') OVER (PARTITION BY q.statement_id)"
+        "   AS answered_total"
+        f" FROM {table} q WHERE q.statement_id IN ({', '.join(['%s'] * count)})"
+        ") ranked WHERE answer = '' OR answered_rank <= %s ORDER BY asked_at, id"
+    )
+
+
+def _questions_shown(statements) -> tuple[dict, dict]:
+    """statement pk -> the questions shown under it (every unanswered one and
+    the latest ``ANSWERED_SHOWN`` answered, oldest first); statement pk -> how
+    many it has answered in all. One query (raw: this runs for every frame)."""
     if not statements:
         return {}, {}
-    ranked = (
-        StatementQuestion.objects.filter(statement__in=statements)
-        .exclude(answer="")
-        .annotate(
-            rank=Window(RowNumber(), partition_by="statement_id", order_by=["-answered_at", "-pk"]),
-            answered_total=Window(Count("pk"), partition_by="statement_id"),
-        )
-    )
-    latest: dict = {}
+    ids = [statement.pk for statement in statements]
+    shown: dict = {}
     answered: dict = {}
-    for question in ranked.filter(rank__lte=ANSWERED_SHOWN).order_by("asked_at", "pk"):
-        latest.setdefault(question.statement_id, []).append(question)
+    query = StatementQuestion.objects.raw(_questions_sql(len(ids)), [*ids, ANSWERED_SHOWN])
+    for question in query:
+        shown.setdefault(question.statement_id, []).append(question)
         answered[question.statement_id] = question.answered_total
-    return latest, answered
+    return shown, answered
 
 
 def build(space: Space, rows: dict, *, request=None, bound=None, error: str = "") -> dict:
@@ -111,11 +103,10 @@ def build(space: Space, rows: dict, *, request=None, bound=None, error: str = ""
     for row in rows["statements"]:
         statement = copy.copy(row)
         pk = statement.pk
-        shown = [*row.open_questions, *rows["latest_answered"].get(pk, ())]
-        shown.sort(key=lambda question: (question.asked_at, question.pk))
+        shown = rows["questions"].get(pk, ())
         statement.question_list = [copy.copy(question) for question in shown]
-        statement.questions_hidden = rows["answered"].get(pk, 0) - len(
-            rows["latest_answered"].get(pk, ())
+        statement.questions_hidden = rows["answered"].get(pk, 0) - sum(
+            1 for question in shown if question.answer
         )
         if statement.author_id == me.pk:
             mine.append(statement)
@@ -135,12 +126,7 @@ def build(space: Space, rows: dict, *, request=None, bound=None, error: str = ""
                 "ask": url["ask"](pk),
             }
             statement.question_form = bound.get(("ask", pk)) or question_form(statement)
-    return {
-        "statements_mine": mine,
-        "statements_partner": theirs,
-        "statements_retired_exist": me.pk in rows["has_retired"],
-        "statements_error": error,
-    }
+    return {"statements_mine": mine, "statements_partner": theirs, "statements_error": error}
 
 
 PART = Part("statements", "couples/sections/statements.html", build=build, load=load)
