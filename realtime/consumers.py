@@ -29,6 +29,7 @@ not been heard from for a few heartbeats.
 import asyncio
 import contextlib
 import logging
+import random
 
 from channels.db import database_sync_to_async
 from channels.exceptions import ChannelFull
@@ -215,7 +216,9 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         """Heartbeat: keep the partner's presence mark alive, forget silent
         sockets, and notice a lost channel layer (then close so the page retries)."""
         interval = presence_interval()
-        beats = 0
+        # Each socket's backstop re-check at its own phase: sockets opened
+        # together (a deploy, a benchmark) do not all re-check at once.
+        beats = random.randrange(RECHECK_BEATS)
         while True:
             await asyncio.sleep(interval)
             beats += 1
