@@ -156,6 +156,8 @@ if REDIS_URL and not CHANNEL_LAYER_ENCRYPTION_KEYS:
     from config.devkeys import dev_secret
 
     CHANNEL_LAYER_ENCRYPTION_KEYS = [dev_secret("dev-channel-layer.key")]
+# Longer than channels-redis's blocking pop (5 s): see CHANNEL_LAYERS.
+REDIS_SOCKET_TIMEOUT = 15
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -170,6 +172,12 @@ if REDIS_URL:
                     {
                         "address": REDIS_URL,
                         "max_connections": env_int("REDIS_MAX_CONNECTIONS", 1000),
+                        # redis-py 8 reads with a 5 s timeout by default, and a
+                        # socket's receive is a BZPOPMIN that the server ends after
+                        # 5 s: the two race, and the loser's socket is closed
+                        # (django/channels_redis#422). Longer than the pop, still
+                        # bounded so a silent Redis is noticed.
+                        "socket_timeout": REDIS_SOCKET_TIMEOUT,
                     }
                 ],
                 "capacity": 1000,

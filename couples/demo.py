@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from .access import current_space
 from .access import get_space_for_member as space_of
-from .models import AlternativeActivity
+from .models import AgendaTopic, AlternativeActivity, Statement, StatementQuestion, TherapySession
 from .services import alternatives, linking, reflections, statements, therapy, timing
 
 # Monday first, five parts a day: early morning, morning, afternoon, evening, late night.
@@ -127,4 +127,52 @@ def furnish(alice, bob):
         session=session,
         topics=[first_topic, bobs_topic],
         reflection=reflection,
+    )
+
+
+@transaction.atomic
+def add_history(alice, bob, count: int):
+    """``count`` items of each kind of history to the pair's couple: retired
+    statements, answered questions, past sessions and discussed topics (in bulk:
+    the dashboard must stay the same size however long a couple's history is)."""
+    space = space_of(alice)
+    couple, now = space.couple, timezone.now()
+    words = {
+        "reason": "tired",
+        "meaning": "Worn out.",
+        "not_meaning": "Not about you.",
+        "reassurance": "I love you.",
+    }
+    current = Statement.objects.filter(author=alice, couple=couple, retired_at=None).first()
+    if current is None:
+        current = statements.add_statement(space=space, **words)
+    Statement.objects.bulk_create(
+        Statement(author=alice, couple=couple, retired_at=now, **words) for _ in range(count)
+    )
+    StatementQuestion.objects.bulk_create(
+        StatementQuestion(statement=current, asker=bob, text="Q?", answer="A.", answered_at=now)
+        for _ in range(count)
+    )
+    today = timezone.localdate()
+    TherapySession.objects.bulk_create(
+        TherapySession(
+            couple=couple, created_by=alice, planned_for=today - datetime.timedelta(days=n + 1)
+        )
+        for n in range(count)
+    )
+    upcoming = (
+        TherapySession.objects.filter(couple=couple, planned_for__gte=today)
+        .order_by("planned_for")
+        .first()
+    ) or therapy.plan_session(space=space, planned_for=today + datetime.timedelta(days=2))
+    AgendaTopic.objects.bulk_create(
+        AgendaTopic(
+            session=upcoming,
+            couple=couple,
+            added_by=bob,
+            text="Talked about",
+            position=1000 + n,
+            discussed_at=now,
+        )
+        for n in range(count)
     )

@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from couples.models import AgendaTopic, Statement, StatementQuestion, TherapySession
+from couples.demo import add_history
+from couples.models import Statement, TherapySession
 from couples.services import statements, therapy
 from tests.factories import space_of
 
@@ -24,40 +25,15 @@ WORDS = {
 }
 
 
-def lived_in(alice, bob, couple, history):
+def lived_in(alice, bob, history):
     """A couple with the same current things and ``history`` items of each kind."""
-    now = timezone.now()
-    current = statements.add_statement(space=space_of(alice), **WORDS)
+    statements.add_statement(space=space_of(alice), **WORDS)
     statements.add_statement(space=space_of(bob), **WORDS)
-    Statement.objects.bulk_create(
-        Statement(author=alice, couple=couple, retired_at=now, **WORDS) for _ in range(history)
-    )
-    StatementQuestion.objects.bulk_create(
-        StatementQuestion(statement=current, asker=bob, text="Q?", answer="A.", answered_at=now)
-        for _ in range(history)
-    )
-    today = timezone.localdate()
-    TherapySession.objects.bulk_create(
-        TherapySession(
-            couple=couple, created_by=alice, planned_for=today - datetime.timedelta(days=n + 1)
-        )
-        for n in range(history)
-    )
     upcoming = therapy.plan_session(
-        space=space_of(alice), planned_for=today + datetime.timedelta(days=2)
+        space=space_of(alice), planned_for=timezone.localdate() + datetime.timedelta(days=2)
     )
     therapy.add_topic(space=space_of(alice), session_id=upcoming.pk, text="Still to talk about")
-    AgendaTopic.objects.bulk_create(
-        AgendaTopic(
-            session=upcoming,
-            couple=couple,
-            added_by=bob,
-            text="Talked about",
-            position=n + 1,
-            discussed_at=now,
-        )
-        for n in range(history)
-    )
+    add_history(alice, bob, history)
 
 
 def dashboard(client):
@@ -71,11 +47,11 @@ def dashboard(client):
 def test_dashboard_size_and_queries_are_flat_from_10_to_1000_history_items(
     make_client, alice, bob, couple, django_user_model
 ):
-    lived_in(alice, bob, couple, 10)
+    lived_in(alice, bob, 10)
     small, small_queries = dashboard(make_client(alice))
     Statement.objects.all().delete()
     TherapySession.objects.all().delete()
-    lived_in(alice, bob, couple, 1000)
+    lived_in(alice, bob, 1000)
     large, large_queries = dashboard(make_client(alice))
     assert large_queries == small_queries
     # Only counts in words differ ("10 topics" / "1000 topics"), and ids.

@@ -16,6 +16,16 @@ def make_layer():
     return RedisChannelLayer(**config["CONFIG"], prefix="test-layer")
 
 
+async def test_reads_wait_longer_than_the_blocking_pop_they_read():
+    """A socket's receive is a BZPOPMIN the server ends after ``brpop_timeout``;
+    redis-py 8 gives up reading after 5 s by default, which races it and closes
+    healthy sockets (django/channels_redis#422; seen in bench/sync_latency.py)."""
+    layer = make_layer()
+    connection = layer.connection(0).connection_pool.make_connection()
+    assert connection.socket_timeout is not None  # a silent Redis is still noticed
+    assert connection.socket_timeout >= 2 * layer.brpop_timeout
+
+
 async def test_a_released_channel_keeps_no_buffer():
     layer = make_layer()
     gone = await layer.new_channel()

@@ -13,7 +13,7 @@ left as it is. Refuses to run in production.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from couples.demo import furnish, linked_pair, person
+from couples.demo import add_history, furnish, linked_pair, person
 from couples.models import Statement
 
 DEFAULT_PASSWORD = "demo password, not for real use"  # noqa: S105  demo accounts only
@@ -28,9 +28,16 @@ class Command(BaseCommand):
         parser.add_argument("--first-name", default="Alice")
         parser.add_argument("--second-name", default="Bob")
         parser.add_argument("--password", default=DEFAULT_PASSWORD)
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=0,
+            help="also add this many retired statements, answered questions, past "
+            "sessions and discussed topics (to see the dashboard stay the same size)",
+        )
 
     def handle(self, *args, **options):
-        if getattr(settings, "PRODUCTION", False):
+        if settings.PRODUCTION and not getattr(settings, "DEMO_SPACE_ALLOWED", False):
             raise CommandError("demo_space makes demo accounts: never in production.")
         alice = person(options["first"], options["first_name"], options["password"])
         bob = person(options["second"], options["second_name"], options["password"])
@@ -40,6 +47,9 @@ class Command(BaseCommand):
         else:
             furnish(alice, bob)
             self.stdout.write("Furnished a shared space for the two demo people.")
+        if options["history"]:
+            add_history(alice, bob, options["history"])
+            self.stdout.write(f"Added {options['history']} history items of each kind.")
         self.stdout.write(
             f"Log in as {alice.email} or {bob.email} with the password {options['password']!r}."
         )
