@@ -7,21 +7,25 @@ Shared things are looked up inside a ``Space`` (the person's current couple and
 partner, resolved once per request by ``couples.http.space_required``).
 """
 
+import datetime
 import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from .domain.errors import NotFound
 from .models import (
     AgendaTopic,
     AlternativeActivity,
     AlternativeAnswer,
+    Ask,
     Couple,
     Membership,
+    RainCheck,
     Reflection,
     Statement,
     StatementQuestion,
@@ -333,6 +337,121 @@ def my_answer_rows(space: Space) -> list:
 def agreed_activities(space: Space) -> list:
     """The shared list: activities both current partners said yes to. One query."""
     return list(AlternativeActivity.objects.agreed_in(space).only("pk", "name"))
+
+
+# --- The moment: asks, answers, rain checks -------------------------------------------
+
+# An answer stays on the asker's dashboard until they put it away, for a day at most.
+ANSWER_SHOWN_FOR = datetime.timedelta(days=1)
+
+
+def get_ask_for_member(space: Space, ask_id, *, lock: bool = False) -> Ask:
+    """An ask made in the person's current couple, by either of them; 404 for
+    anyone and anything else."""
+    queryset = Ask.objects.filter(couple=space.couple, asker_id__in=[space.me.pk, space.partner.pk])
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        return queryset.get(pk=int(ask_id))
+    except (Ask.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound("No such ask.") from None
+
+
+def get_own_rain_check(space: Space, rain_check_id, *, lock: bool = False) -> RainCheck:
+    """A rain check the person offered in their current couple (in any state:
+    the services say "already redeemed or let go"); 404 otherwise, the partner
+    included: only its owner redeems, moves or lets it go."""
+    queryset = RainCheck.objects.filter(couple=space.couple, owner=space.me)
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        return queryset.get(pk=int(rain_check_id))
+    except (RainCheck.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound("No such rain check.") from None
+
+
+def moment_rows(space: Space, now) -> dict:
+    """What the moment part is built from, the same for either partner: the
+    asks still open (one per person at most), for each of the two their latest
+    answered ask not yet put away (never older ones: nothing is kept as a
+    list) and the latest reply to an answer not yet put away, and the couple's
+    open rain checks. Two queries."""
+    people = [space.me.pk, space.partner.pk]
+    asks = list(
+        Ask.objects.filter(couple=space.couple, asker_id__in=people)
+        .filter(
+            Q(state=Ask.OPEN, ends_at__gt=now)
+            | Q(
+                Q(asker_done_at=None) | (~Q(reply="") & Q(answer__author_done_at=None)),
+                state=Ask.ANSWERED,
+                closed_at__gt=now - ANSWER_SHOWN_FOR,
+            )
+        )
+        .select_related("activity", "answer", "answer__activity", "answer__topic")
+        .order_by("-created_at", "-pk")
+    )
+    open_asks, answered, replied = {}, {}, {}
+    for ask in asks:
+        if ask.state == Ask.OPEN:
+            open_asks.setdefault(ask.asker_id, ask)
+            continue
+        if ask.asker_done_at is None:
+            answered.setdefault(ask.asker_id, ask)  # for the asker: the answer
+        if ask.reply:
+            replied.setdefault(ask.asker_id, ask)  # for the answerer: the reply
+    rain_checks = list(
+        RainCheck.objects.filter(
+            couple=space.couple, owner_id__in=people, state=RainCheck.OPEN
+        ).order_by(F("day").asc(nulls_last=True), "part_of_day", "created_at", "pk")
+    )
+    return {
+        "open": open_asks,
+        "answered": answered,
+        "replied": replied,
+        "rain_checks": rain_checks,
+    }
+
+
+def card_i_received(user, ask_id):
+    """The decline card answering one of ``user``'s own asks in their current
+    couple (to prefill their private journal), or ``None``."""
+    space = current_space(user)
+    if space is None:
+        return None
+    try:
+        # Only the card still on their dashboard: a card put away is not kept
+        # readable by its id (there is no history of declines).
+        ask = Ask.objects.select_related("answer").get(
+            pk=int(ask_id),
+            couple=space.couple,
+            asker=user,
+            state=Ask.ANSWERED,
+            asker_done_at=None,
+            closed_at__gt=timezone.now() - ANSWER_SHOWN_FOR,
+        )
+    except (Ask.DoesNotExist, ValueError, TypeError, OverflowError):
+        return None
+    answer = getattr(ask, "answer", None)
+    return answer if answer is not None and answer.kind == answer.NOT_NOW else None
+
+
+def my_current_statements(space: Space) -> list:
+    """The person's own current statements (what a decline card is built from)."""
+    return list(
+        Statement.objects.current()
+        .filter(couple=space.couple, author=space.me)
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def next_open_session(space: Space) -> TherapySession | None:
+    """The couple's next planned session (today or later), if any."""
+    return (
+        TherapySession.objects.for_couple(space.couple)
+        .filter(planned_for__gte=timezone.localdate())
+        .order_by("planned_for", "pk")
+        .first()
+    )
 
 
 # --- Linking ------------------------------------------------------------------------

@@ -7,6 +7,10 @@ else's reflections or private answers. The document is built from queries that
 start from the person (``author=user``, ``asker=user``, ``added_by=user``...), so
 a partner's rows cannot be reached. See docs/export.md.
 
+The moment is held to the same rule, and one more: an ask's export says nothing
+of how it was answered (not the kind, not whether it was answered or ended
+unanswered, not when), so no record of a partner's declines reaches the asker.
+
 Sections are small builder functions ``(user) -> value`` listed in ``SECTIONS``;
 the document's keys are exactly those names, in that order.
 """
@@ -18,7 +22,11 @@ from .models import (
     AgendaTopic,
     AlternativeActivity,
     AlternativeAnswer,
+    Ask,
+    AskAnswer,
     Membership,
+    PartOfDay,
+    RainCheck,
     Reflection,
     Statement,
     StatementQuestion,
@@ -28,6 +36,7 @@ from .models import (
 
 FORMAT = "common-ground-export"
 FORMAT_VERSION = 1
+PART_LABELS = dict(PartOfDay.choices)
 
 
 def _when(value):
@@ -205,6 +214,104 @@ def agenda_topics_section(user):
     ]
 
 
+# --- the moment: my asks, my answers to my partner's asks, my rain checks -----------
+
+
+def _part_of_day(key):
+    return {"part_of_day": key, "part_of_day_label": PART_LABELS.get(key, "")}
+
+
+def _ask_state(ask, now):
+    """What the asker may know of how their ask went: open (still waiting, in a
+    couple that still is), withdrawn (their own act), or closed. Answered and
+    ended are both "closed", with no time: when or whether the partner answered,
+    and how, is the partner's, and a record of it would be a record of declines."""
+    if ask.state == Ask.WITHDRAWN:
+        return "withdrawn"
+    if ask.state == Ask.OPEN and ask.ends_at > now and ask.couple.dissolved_at is None:
+        return "open"
+    return "closed"
+
+
+def _ask_row(ask, now):
+    state = _ask_state(ask, now)
+    return {
+        "couple": ask.couple_id,
+        "asked_for": ask.kind,
+        "asked_for_label": ask.get_kind_display(),
+        "activity": ask.activity.name if ask.activity else None,
+        "when": ask.when,
+        "when_label": ask.get_when_display(),
+        "day": ask.day.isoformat() if ask.day else None,
+        **_part_of_day(ask.part_of_day),
+        "words": ask.words,
+        "asked_at": _when(ask.created_at),
+        "open_until": _when(ask.ends_at),
+        "from_rain_check": ask.from_rain_check_id is not None,
+        "state": state,
+        "withdrawn_at": _when(ask.closed_at) if state == "withdrawn" else None,
+    }
+
+
+def asks_section(user):
+    """The gentle asks the person made: what, when, their words, and whether
+    they took it back. Never the answer, its kind, its time or the reply to it."""
+    now = timezone.now()
+    asks = (
+        Ask.objects.filter(asker=user)
+        .select_related("couple", "activity")
+        .order_by("created_at", "pk")
+    )
+    return [_ask_row(ask, now) for ask in asks]
+
+
+def ask_answers_section(user):
+    """The person's answers to their partner's asks, every word of their decline
+    cards included (theirs). Nothing of the ask itself: its words, kind and time
+    are the partner's, and so is any reply to the answer."""
+    answers = (
+        AskAnswer.objects.filter(author=user)
+        .select_related("ask", "activity")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "couple": answer.ask.couple_id,
+            "answer": answer.kind,
+            "answer_label": answer.get_kind_display(),
+            "activity": answer.activity.name if answer.activity else None,
+            "together": answer.together,
+            "acknowledgement": answer.acknowledgement,
+            "statement": answer.statement_id,
+            "reason": answer.reason,
+            "not_meaning": answer.not_meaning,
+            "love": answer.love,
+            "talk_text": answer.talk_text,
+            "answered_at": _when(answer.created_at),
+        }
+        for answer in answers
+    ]
+
+
+def rain_checks_section(user):
+    """Rain checks the person offered: a day and part of it, or "I'll come to you"."""
+    rain_checks = RainCheck.objects.filter(owner=user).order_by("created_at", "pk")
+    return [
+        {
+            "couple": rain_check.couple_id,
+            "comes_to_you": rain_check.comes_to_you,
+            "day": rain_check.day.isoformat() if rain_check.day else None,
+            **_part_of_day(rain_check.part_of_day),
+            "note_for_me": rain_check.note_for_me,
+            "state": rain_check.state,
+            "version": rain_check.version,
+            "offered_at": _when(rain_check.created_at),
+            "updated_at": _when(rain_check.updated_at),
+        }
+        for rain_check in rain_checks
+    ]
+
+
 SECTIONS = {
     "profile": profile_section,
     "links": links_section,
@@ -216,6 +323,9 @@ SECTIONS = {
     "reflections": reflections_section,
     "therapy_sessions_created": sessions_created_section,
     "agenda_topics": agenda_topics_section,
+    "asks": asks_section,
+    "answers_to_asks": ask_answers_section,
+    "rain_checks": rain_checks_section,
 }
 
 

@@ -5,7 +5,9 @@ indexes, row locks) are what the tests prove, and SQLite would prove nothing.
 """
 
 import base64
+import fcntl
 import hashlib
+import tempfile
 
 import pytest
 from django.conf import settings
@@ -34,6 +36,12 @@ def pytest_sessionstart(session):
             f"The test suite runs on PostgreSQL only, not {engine}. "
             "Run it with scripts/test (it sets DATABASE_URL), or set DATABASE_URL yourself."
         )
+    # Two runs on one machine with the same test database would drop it under
+    # each other: the second waits for the first (TEST_DATABASE_NAME sets another).
+    name = settings.DATABASES["default"]["TEST"]["NAME"]
+    lock = open(f"{tempfile.gettempdir()}/{name}.pytest.lock", "w")  # noqa: SIM115  held for the run
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    session.config._test_database_lock = lock
 
 
 class CsrfClient(Client):
@@ -151,3 +159,24 @@ def fresh_channel_layer():
     writer.wait()  # no frame of this test is still being rendered for the next one
     close_sender_connections()
     channel_layers.backends.clear()
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """Every (group, event) a service hands to the channel layer, in order."""
+    from realtime import broadcast
+
+    calls = []
+    monkeypatch.setattr(broadcast, "send_rollback_unsafe", lambda g, e, **kw: calls.append((g, e)))
+    return calls
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Call a service and run what it asked for on commit (the live pushes)."""
+
+    def run(action, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(**kwargs)
+
+    return run

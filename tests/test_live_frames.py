@@ -24,8 +24,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.services import update_display_name
 from couples import parts
-from couples.models import AlternativeActivity
-from couples.services import alternatives, statements, therapy, timing
+from couples.models import AlternativeActivity, Ask, RainCheck
+from couples.services import alternatives, moment, statements, therapy, timing
 from realtime import broadcast, rendering
 from realtime.writer import writer
 from tests.factories import space_of
@@ -47,13 +47,6 @@ WORDS = {
     "reassurance": "I love your laugh.",
     "rain_check": "Saturday morning?",
 }
-
-
-@pytest.fixture
-def sent(monkeypatch):
-    calls = []
-    monkeypatch.setattr(broadcast, "send_rollback_unsafe", lambda g, e, **kw: calls.append((g, e)))
-    return calls
 
 
 def frames_for(sent, user):
@@ -371,3 +364,53 @@ def test_rendering_inline_only_while_the_rows_are_invisible_to_other_connections
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         statements.add_statement(space=space_of(alice), **WORDS)
     assert [e["type"] for _g, e in sent] == ["frame", "frame"]
+
+
+def test_every_ask_decline_and_rain_check_change_leaves_both_pages_fresh(alice, bob, verify_action):
+    """The moment: each step is one frame for each partner, and each page before
+    plus its frames equals a fresh render (the asker's and the decliner's views
+    differ; both are rendered from one read)."""
+    statements.add_statement(space=space_of(bob), **WORDS)
+    massage = AlternativeActivity.objects.get(catalogue_key="massage")
+    for person in (alice, bob):
+        alternatives.answer_activity(space=space_of(person), activity_id=massage.pk, answer="yes")
+    asks = []
+
+    def ask(person, **extra):
+        asks.append(moment.ask(space=space_of(person), kind="closeness", words="Hug?", **extra))
+
+    verify_action(lambda: ask(alice))
+    verify_action(lambda: moment.withdraw(space=space_of(alice), ask_id=asks[-1].pk))
+    verify_action(lambda: ask(alice, when="tonight"))
+    card = moment.clean_card(
+        space_of(bob),
+        acknowledgement="Thank you for asking.",
+        reason="Worn out.",
+        not_meaning="Not about you.",
+        love="Your laugh.",
+        activity_id=massage.pk,
+        rain_check="come",
+    )
+    verify_action(lambda: moment.decline(space=space_of(bob), ask_id=asks[-1].pk, card=card))
+    verify_action(
+        lambda: moment.reply(space=space_of(alice), ask_id=asks[-1].pk, reply="alternative")
+    )
+    verify_action(lambda: moment.put_away_reply(space=space_of(bob), ask_id=asks[-1].pk))
+    rain_check = RainCheck.objects.get(owner=bob)
+    verify_action(
+        lambda: moment.move_rain_check(
+            space=space_of(bob),
+            rain_check_id=rain_check.pk,
+            rain_check="come",
+            version=rain_check.version,
+        )
+    )
+    verify_action(lambda: moment.redeem(space=space_of(bob), rain_check_id=rain_check.pk))
+    verify_action(
+        lambda: moment.answer_yes(space=space_of(alice), ask_id=Ask.objects.get(asker=bob).pk)
+    )
+    verify_action(lambda: ask(alice))
+    verify_action(lambda: moment.answer_something_else(space=space_of(bob), ask_id=asks[-1].pk))
+    verify_action(lambda: ask(alice))
+    verify_action(lambda: moment.answer_talk(space=space_of(bob), ask_id=asks[-1].pk, text="Us"))
+    verify_action(lambda: moment.reply(space=space_of(alice), ask_id=asks[-1].pk, reply=""))

@@ -12,9 +12,12 @@ from django.urls import reverse
 from couples.access import current_space
 from couples.models import (
     AgendaTopic,
+    Ask,
+    AskAnswer,
     Couple,
     InviteAttempt,
     Membership,
+    RainCheck,
     Reflection,
     Statement,
     StatementQuestion,
@@ -23,7 +26,7 @@ from couples.models import (
 )
 from couples.services import linking, ownership, therapy
 from tests.factories import PASSWORD, space_of
-from tests.ownership_helpers import DAY, populate
+from tests.ownership_helpers import DAY, populate, populate_moment
 
 pytestmark = pytest.mark.django_db
 
@@ -291,3 +294,33 @@ def test_deletion_switches_the_partner_live_and_closes_the_persons_sockets(
         event for group, event in sent if group == f"user.{alice_id}"
     ]
     assert not any(group.startswith("couple.") for group in groups)
+
+
+def test_deleting_leaves_no_row_or_word_of_her_asks_decline_cards_or_rain_checks(
+    alice, bob, alice_client, bob_client, written
+):
+    alice_moment, bob_moment = populate_moment(alice, bob)
+    alice_id = alice.pk
+    referencing = rows_referencing(alice_id)
+    for column in (
+        "couples_ask.asker_id",
+        "couples_askanswer.author_id",
+        "couples_raincheck.owner_id",
+    ):
+        assert column in referencing  # the check below can see each kind of row
+    bobs_asks = sorted(Ask.objects.filter(asker=bob).values_list("pk", flat=True))
+    assert delete_through_the_page(alice_client).status_code == 302
+    assert rows_referencing(alice_id) == []
+    everything = database_text()
+    for canary in alice_moment.canaries():
+        assert canary not in everything, canary
+    # Bob's asks stay his (the ones alice answered, without her answer), and so
+    # does his rain check; his own words are all still there.
+    assert sorted(Ask.objects.filter(asker=bob).values_list("pk", flat=True)) == bobs_asks
+    for canary in bob_moment.ask_canaries():
+        assert canary in everything, canary
+    assert RainCheck.objects.filter(owner=bob).count() == 1
+    assert not AskAnswer.objects.filter(ask__asker=bob).exists()
+    dashboard = bob_client.get("/").content.decode()
+    for canary in alice_moment.canaries():
+        assert canary not in dashboard

@@ -11,7 +11,7 @@ from django.urls import reverse
 from couples.export import build_export
 from couples.services import linking, statements
 from tests.factories import space_of
-from tests.ownership_helpers import populate
+from tests.ownership_helpers import populate, populate_moment
 from tests.reflections_helpers import forget_reauth, lapse_reauth
 
 pytestmark = pytest.mark.django_db
@@ -226,3 +226,55 @@ def test_export_holds_my_own_alternative_answers_and_proposals_never_the_partner
     assert [p["name"] for p in document["alternatives_proposed"]] == ["Stargazing together"]
     raw = json.dumps(document)
     assert "Bob-proposal canary" not in raw and '"no"' not in raw and second.name not in raw
+
+
+# --- the moment: asks, decline cards, rain checks ------------------------------------------
+
+
+def test_export_holds_my_asks_decline_cards_and_rain_checks_and_keeps_them_after_unlink(
+    alice, bob, alice_client, bob_client, written
+):
+    alice_moment, bob_moment = populate_moment(alice, bob)
+    for unlinked in (False, True):
+        if unlinked:
+            linking.unlink(user=alice)
+        _response, document = download(alice_client)
+        validate(document)
+        assert [a["words"] for a in document["asks"]] == alice_moment.ask_canaries()
+        (card, _yes) = document["answers_to_asks"]
+        assert [card[k] for k in ("acknowledgement", "reason", "not_meaning", "love")] == (
+            alice_moment.card_canaries()
+        )
+        assert [r["comes_to_you"] for r in document["rain_checks"]] == [True]
+        text = json.dumps(document)
+        for canary in bob_moment.canaries():
+            assert canary not in text, canary
+        bob_text = bob_client.get(DOWNLOAD).content.decode()
+        for canary in alice_moment.canaries():
+            assert canary not in bob_text, canary
+
+
+def test_export_of_a_person_who_never_asked_or_declined_has_empty_moment_sections(
+    carol_client, written
+):
+    _, document = download(carol_client)
+    validate(document)
+    assert document["asks"] == document["answers_to_asks"] == document["rain_checks"] == []
+
+
+def test_schema_refuses_an_ask_that_says_how_it_was_answered(alice, bob, alice_client, written):
+    """The schema itself keeps an answer out of an asker's export: an ask row
+    with an answer, a reply or a state telling answered from ended is invalid."""
+    populate_moment(alice, bob)
+    _response, document = download(alice_client)
+    validate(document)
+    for extra in ({"answer": "not_now"}, {"reply": "thanks"}, {"closed_at": None}):
+        tampered = json.loads(json.dumps(document))
+        tampered["asks"][0].update(extra)
+        with pytest.raises(jsonschema.ValidationError):
+            validate(tampered)
+    for state in ("answered", "ended"):
+        tampered = json.loads(json.dumps(document))
+        tampered["asks"][0]["state"] = state
+        with pytest.raises(jsonschema.ValidationError):
+            validate(tampered)

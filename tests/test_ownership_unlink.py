@@ -4,10 +4,19 @@ dissolve, and nothing of the ex is visible in pages, briefs or exports."""
 import pytest
 from django.urls import reverse
 
-from couples.models import AgendaTopic, Reflection, Statement, StatementQuestion, TimingGrid
-from couples.services import linking, therapy
+from couples.models import (
+    AgendaTopic,
+    Ask,
+    AskAnswer,
+    RainCheck,
+    Reflection,
+    Statement,
+    StatementQuestion,
+    TimingGrid,
+)
+from couples.services import linking, moment, therapy
 from tests.factories import link, space_of
-from tests.ownership_helpers import DAY, populate
+from tests.ownership_helpers import DAY, populate, populate_moment
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +99,32 @@ def test_a_new_partner_starts_fresh_and_the_old_overlap_is_gone(
     dashboard = carol_client.get("/").content.decode()
     for canary in alice_words.all_canaries() + bob_words.all_canaries():
         assert canary not in dashboard
+
+
+def test_unlink_keeps_every_ask_decline_card_and_rain_check_row(alice, bob, alice_client, written):
+    populate_moment(alice, bob)
+    models = (Ask, AskAnswer, RainCheck)
+    before = {model: sorted(model.objects.values_list("pk", flat=True)) for model in models}
+    assert all(before.values())  # there is something of each to keep
+    asks = dict(Ask.objects.values_list("pk", "words"))
+    unlink_through_the_page(alice_client)
+    after = {model: sorted(model.objects.values_list("pk", flat=True)) for model in models}
+    assert after == before
+    assert dict(Ask.objects.values_list("pk", "words")) == asks
+
+
+def test_after_unlink_no_ask_or_decline_card_of_the_ex_shows_on_either_dashboard(
+    alice, bob, alice_client, bob_client, written
+):
+    alice_moment, bob_moment = populate_moment(alice, bob)
+    ask = moment.ask(space=space_of(bob), kind="closeness", words=bob_moment.declined + "-again")
+    assert ask.words in alice_client.get("/").content.decode()  # the check below can see it
+    unlink_through_the_page(bob_client)
+    alice_page = alice_client.get("/").content.decode()
+    bob_page = bob_client.get("/").content.decode()
+    for canary in [*bob_moment.canaries(), ask.words]:
+        assert canary not in alice_page
+    for canary in alice_moment.canaries():
+        assert canary not in bob_page
+    for page in (alice_page, bob_page):
+        assert 'id="moment"' not in page and "rain-check" not in page

@@ -14,14 +14,6 @@ from tests.factories import link
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def sent(monkeypatch):
-    """Every (group, event) handed to the channel layer."""
-    calls = []
-    monkeypatch.setattr(broadcast, "send_rollback_unsafe", lambda g, e, **kw: calls.append((g, e)))
-    return calls
-
-
 def test_accepted_invite_switches_both_people_and_nothing_else(
     alice, bob, sent, django_capture_on_commit_callbacks
 ):
@@ -52,7 +44,7 @@ def test_display_name_change_pushes_every_shared_part_to_both_with_next_seq(
     for _group, event in sent:
         assert (event["type"], event["parts"], event["seq"], event["couple"]) == (
             "frame",
-            ["partner", "statements", "timing", "alternatives", "therapy"],
+            ["partner", "moment", "statements", "timing", "alternatives", "therapy"],
             1,
             couple.pk,
         )

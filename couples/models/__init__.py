@@ -3,6 +3,7 @@ relationship; every piece of content belongs to its author (see linking.py)."""
 
 from .alternatives import AlternativeActivity, AlternativeAnswer
 from .linking import Couple, Invite, InviteAttempt, Membership
+from .moment import Ask, AskAnswer, AskFor, AskWhen, PartOfDay, RainCheck
 from .reflections import Reflection
 from .statements import Reason, Statement, StatementQuestion, StatementRevision
 from .therapy import AgendaTopic, TherapySession
@@ -12,10 +13,16 @@ __all__ = [
     "AgendaTopic",
     "AlternativeActivity",
     "AlternativeAnswer",
+    "Ask",
+    "AskAnswer",
+    "AskFor",
+    "AskWhen",
     "Couple",
     "Invite",
     "InviteAttempt",
     "Membership",
+    "PartOfDay",
+    "RainCheck",
     "Reason",
     "Reflection",
     "Statement",

@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ..access import Space, open_invite_for
 from ..forms.linking import JoinForm
-from . import alternatives, partner, reflections, statements, therapy, timing
+from . import alternatives, moment, partner, reflections, statements, therapy, timing
 from .base import COUPLE, USER, Part
 
 __all__ = ["COUPLE", "PARTS", "SPACE", "USER", "Part"]
@@ -36,6 +36,7 @@ PARTS: dict[str, Part] = {
     part.name: part
     for part in (
         partner.PART,
+        moment.PART,
         statements.PART,
         timing.PART,
         alternatives.SHARED,

@@ -96,7 +96,7 @@ def answer_activity(
     # The shared list is pushed only when it changed: a push on every answer would
     # itself tell the partner "they just answered something".
     if agreed_changed:
-        broadcast.part_changed(couple=couple, parts=["alternatives"])
+        broadcast.part_changed(couple=couple, parts=["alternatives", "moment"])
     if answer != mine_before:
         broadcast.own_part_changed(user=user, parts=["my-answers"])
     return AnswerResult(activity=activity, answer=answer, agreed_changed=agreed_changed)

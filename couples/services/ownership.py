@@ -13,9 +13,15 @@ Order matters and lives in one place, ``delete_account``:
 5. The user row is deleted; the database cascades to everything they wrote:
    statements (with their revisions and the questions asked about them),
    questions they asked, timing grids, reflections, agenda topics, invites,
-   invite attempts, memberships, email addresses. What stays by design: the
+   invite attempts, memberships, email addresses; and the moment: the asks
+   they made, their answers to the partner's asks (every word of their decline
+   cards) and the rain checks they offered. What stays by design: the
    partner's own rows, the dissolved ``Couple`` row they reference, and an
    invite the partner made that this person once accepted (``accepted_by`` null).
+   An ask and its answer are one exchange, like a question and its answer: the
+   partner's answers to this person's asks go with the asks, while the partner's
+   own asks that this person answered stay (without the answer), and the
+   partner's rain checks stay (``answer`` null).
 """
 
 from django.contrib.auth import SESSION_KEY, get_user_model

@@ -62,5 +62,5 @@ def save_timing(*, space: Space, cells: str, notes: str, expected_version) -> Ti
         grid.version += 1
         grid.updated_at = timezone.now()
         grid.save()
-        broadcast.part_changed(couple=space.couple, parts=["timing"])
+        broadcast.part_changed(couple=space.couple, parts=["timing", "moment"])
     return grid

@@ -15,7 +15,7 @@ from django_htmx.http import push_url
 
 from accounts.reauth import reauth_required
 
-from ..access import get_own_reflection, own_reflections
+from ..access import card_i_received, get_own_reflection, own_reflections
 from ..domain.errors import DomainError
 from ..forms.reflections import ReflectionForm
 from ..http import login_required, render_part
@@ -40,7 +40,18 @@ def _journal_context(request, form=None, **extra):
 @login_required
 @reauth_required
 def journal(request):
-    return render_part(request, JOURNAL, _journal_context(request), partial="journal")
+    form = None
+    card = (
+        card_i_received(request.user, request.GET.get("from_ask"))
+        if "from_ask" in request.GET
+        else None
+    )
+    if card is not None:
+        # After a "not now": the moment's context, for my eyes only. The guided
+        # prompts (the need, the old story, what I heard) are mine to fill.
+        said = " ".join(part for part in (card.reason, card.not_meaning, card.love) if part)
+        form = ReflectionForm(initial={"what_was_said": said})
+    return render_part(request, JOURNAL, _journal_context(request, form), partial="journal")
 
 
 @sensitive_variables()

@@ -150,6 +150,17 @@
     }
   });
 
+  // An ask ends quietly at the end of its window: when one on the page has
+  // ended, the part is fetched again (nothing is said about it).
+  setInterval(function () {
+    var ended = Array.prototype.some.call(document.querySelectorAll("#moment [data-ends-at]"), function (element) {
+      return Date.parse(element.dataset.endsAt) <= Date.now();
+    });
+    if (ended && !held.moment) {
+      htmx.ajax("GET", live.dataset.partsUrl.replace("__part__", "moment"), { target: "#moment", swap: "outerHTML" });
+    }
+  }, 30000);
+
   live.addEventListener("htmx:wsBeforeMessage", function () {
     seqBefore = seqNow();
   });

@@ -437,3 +437,67 @@ def screenshot(page, name, *, full_page=True, scale="css"):
     path = SCREENSHOT_DIR / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page, scale=scale)
     return path
+
+
+# --- axe-core (accessibility checks; tests/browser/vendor/VERSIONS.md) ---------------
+
+AXE_CORE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1.min.js"
+
+# What is kept of each violation: enough to find the element and fix it.
+AXE_SUMMARY = """
+async ([context, options]) => {
+  const results = await window.axe.run(context || document, options || {});
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    url: v.helpUrl,
+    nodes: v.nodes.map((n) => ({
+      target: n.target.join(" "),
+      html: n.html.slice(0, 300),
+      summary: (n.failureSummary || "").replace(/\\s+/g, " ").slice(0, 400),
+    })),
+  }));
+}
+"""
+
+
+def inject_axe(page):
+    """Put axe-core into ``page`` (once per document).
+
+    Not with ``page.add_script_tag(path=...)``: it adds an *inline* script,
+    which the app's CSP (``script-src 'self'``) blocks, and the console watch
+    would rightly count that violation. ``page.evaluate`` runs the file through
+    the debugging protocol instead, which the page's CSP does not govern."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_CORE.read_text("utf-8"))
+    assert page.evaluate("() => typeof window.axe === 'object'"), "axe-core did not load"
+
+
+def axe_violations(page, options=None, context=None):
+    """axe-core's violations on the page as it is now (its default rules: WCAG
+    A/AA and best practices). ``context``: a CSS selector to check only that
+    part of the page (axe's ``include``); ``options``: axe.run's options."""
+    inject_axe(page)
+    return page.evaluate(AXE_SUMMARY, [context, options])
+
+
+def format_axe_violations(violations):
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']} {violation['url']}"
+        )
+        for node in violation["nodes"]:
+            lines.append(f"    at {node['target']}: {node['html']}")
+            lines.append(f"       {node['summary']}")
+    return "\n".join(lines)
+
+
+def assert_no_axe_violations(page, where="", options=None, context=None):
+    """Run axe-core on the page (or ``context``); fail, listing every violation, if any."""
+    violations = axe_violations(page, options, context)
+    assert not violations, (
+        f"axe-core found {len(violations)} violation(s) on {where or page.url}:\n"
+        + format_axe_violations(violations)
+    )

@@ -197,9 +197,9 @@ def test_htmx_swaps_work_in_every_area_under_the_policy(page_for, people, log_in
         page.get_by_role("button", name="Add to the agenda").click()
         expect(page.locator(f"{agenda} .agenda-topic")).to_have_count(4)
     with Swap(page):
-        page.get_by_role("button", name="Move “What helps after a no” up").click()
+        page.get_by_role("button", name="Move up: “What helps after a no”").click()
         expect(page.locator(f"{agenda} .topic-text").nth(2)).to_have_text("What helps after a no")
-        page.get_by_role("button", name="Mark “What helps after a no” as discussed").click()
+        page.get_by_role("button", name="Mark discussed: “What helps after a no”").click()
         expect(page.locator(f"{agenda} .agenda-topic.discussed")).to_have_count(1)
 
     # Profile: an empty name is refused in place; a good one reloads the page

@@ -151,5 +151,5 @@ def test_payloads_in_every_shared_field_render_as_text_and_never_run(
     bob_page.goto("/")
     expect(bob_page.get_by_role("button", name=f"Take back my yes to {proposal}")).to_have_count(1)
     bob_page.goto(f"/therapy/{session.pk}/")
-    expect(bob_page.get_by_role("button", name=f"Mark “topic {ALL}” as discussed")).to_have_count(1)
+    expect(bob_page.get_by_role("button", name=f"Mark discussed: “topic {ALL}”")).to_have_count(1)
     assert_inert(bob_page)

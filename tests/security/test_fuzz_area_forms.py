@@ -6,11 +6,14 @@ Each test builds one world; its examples run one after another in that test's
 transaction (what one example saved stays saved, so later pages render it).
 """
 
+from urllib.parse import urlencode
+
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from accounts.reauth import SESSION_KEY
+from couples.forms.moment import CardForm
 from couples.forms.reflections import ReflectionForm
 
 from .harness import client_for, send
@@ -186,3 +189,84 @@ def test_confirm_password(password, next_url, world):
         location = response.get("Location", "")
         assert not location.startswith(("javascript:", "//", "http")), location
     check(send(client, "GET", "/accounts/confirm-password/?next=" + next_url[:500]))
+
+
+# --- The moment ---------------------------------------------------------------------
+# world.py: alice's ask is open; bob's ask was declined by alice (her card, her
+# rain check); bob has no open ask, so his first valid ask is sent.
+
+
+@FUZZ
+@given(kind=fuzz_text, when=fuzz_text, slot=fuzz_text, words=fuzz_text)
+@example(kind="closeness", when="now", slot="", words=XSS)
+@example(kind="sex", when="slot", slot=XSS, words=HUGE)
+@example(kind=XSS, when=XSS, slot="2030-01-01:late", words="x")
+def test_moment_ask_fields(kind, when, slot, words, world):
+    data = {
+        "ask-kind": kind,
+        "ask-when": when,
+        "ask-slot": slot,
+        "ask-words": words,
+        "ask-activity": slot,
+    }
+    post_both_ways(world.bob, "/moment/ask/", data)
+    shown_to(world.alice, "/parts/moment/", "/")
+    shown_to(world.bob, "/parts/moment/")
+
+
+@FUZZ
+@given(choice=fuzz_text, text=fuzz_text, activity=fuzz_number)
+@example(choice="talk", text=XSS, activity="")
+@example(choice="talk", text=HUGE, activity="")
+@example(choice="something_else", text="", activity=XSS)
+def test_moment_answer_fields(choice, text, activity, world):
+    ask = world.objects["ask"]
+    data = {"answer": choice, "text": text, "activity": activity}
+    post_both_ways(world.bob, f"/moment/asks/{ask.pk}/answer/", data)
+    shown_to(world.alice, "/parts/moment/", "/parts/therapy/")
+    shown_to(world.bob, "/parts/moment/")
+
+
+CARD_FIELDS = tuple(CardForm.base_fields)
+
+
+@FUZZ
+@given(
+    values=st.fixed_dictionaries({name: fuzz_text for name in CARD_FIELDS}),
+    action=st.sampled_from(["preview", "send", "use", ""]),
+)
+@example(values=dict.fromkeys(CARD_FIELDS, XSS), action="use")
+@example(values={**dict.fromkeys(CARD_FIELDS, ""), "reason": XSS, "love": XSS}, action="preview")
+@example(
+    values={**dict.fromkeys(CARD_FIELDS, ""), "acknowledgement": XSS, "not_meaning": XSS},
+    action="send",
+)
+@example(values={**dict.fromkeys(CARD_FIELDS, ""), "reason": HUGE}, action="send")
+def test_moment_decline_card_fields(values, action, world):
+    path = f"/moment/asks/{world.objects['ask'].pk}/decline/"
+    post_both_ways(world.bob, path, {**values, "action": action})
+    shown_to(world.bob, path + "?" + urlencode({"statement": values["statement"][:200]}))
+    shown_to(world.alice, "/parts/moment/", "/")
+
+
+@FUZZ
+@given(slot=fuzz_text, version=fuzz_number, kind=fuzz_text, words=fuzz_text, reply=fuzz_text)
+@example(slot=XSS, version="1", kind="closeness", words=XSS, reply=XSS)
+@example(slot="come", version=XSS, kind=XSS, words=HUGE, reply="alternative")
+def test_moment_rain_check_and_reply_fields(slot, version, kind, words, reply, world):
+    from couples.models import Ask
+    from couples.services import moment
+    from tests.factories import space_of
+
+    mine = world.objects["ask"]
+    if Ask.objects.filter(pk=mine.pk, state=Ask.OPEN).exists():
+        moment.withdraw(space=space_of(world.alice), ask_id=mine.pk)  # so redeeming can ask
+    rain_check, answered = world.objects["rain_check"], world.objects["answered_ask"]
+    path = f"/moment/rain-checks/{rain_check.pk}"
+    post_both_ways(world.alice, f"{path}/move/", {"rain_check": slot, "version": version})
+    shown_to(world.alice, f"{path}/move/")
+    post_both_ways(world.alice, f"{path}/redeem/", {"kind": kind, "words": words})
+    post_both_ways(world.bob, f"/moment/asks/{answered.pk}/reply/", {"reply": reply})
+    post_both_ways(world.alice, f"/moment/asks/{answered.pk}/put-away/", {"reply": reply})
+    shown_to(world.bob, "/parts/moment/", "/")
+    shown_to(world.alice, "/parts/moment/")

@@ -12,8 +12,9 @@ from couples.models import Couple, Invite, Membership
 from couples.services import linking
 from tests.factories import UserFactory
 
-from .harness import UNSAFE_METHODS, Requester, iter_patterns, url_for
+from .harness import UNSAFE_METHODS, Requester, iter_patterns, response_text, url_for
 from .url_table import ROWS, row_for
+from .world import MOMENT_CARD_CANARIES
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +111,32 @@ def test_revoking_never_touches_a_strangers_invite(make_client, shared_world):
     data = smuggle(world, invite=invite.pk, creator=erin.pk, id=invite.pk, pk=invite.pk)
     assert client.post("/invite/revoke/", data).status_code == 302
     assert Invite.objects.open().filter(pk=invite.pk).exists()
+
+
+# --- The journal's prefill from a decline card (?from_ask=<id>) ---------------------
+
+
+def test_the_journal_prefills_only_from_a_card_received_in_ones_own_couple(shared_world):
+    world = shared_world
+    answered, foreign = world.objects["answered_ask"], world.foreign["answered_ask"]
+    cards = [*MOMENT_CARD_CANARIES.values(), "Mmt7-carols-card"]
+    # The control: bob, who asked, finds alice's card in his own journal's form.
+    response, _ = Requester(world.bob)("GET", f"/reflections/?from_ask={answered.pk}")
+    assert MOMENT_CARD_CANARIES["reason"] in response_text(response)
+    problems = []
+    for role, ask_id in (
+        ("owner", foreign.pk),
+        ("partner", foreign.pk),
+        ("outsider", answered.pk),
+        ("partner", world.objects["ask"].pk),  # alice's open ask: no card at all
+        ("partner", 2**64 + 1),
+        ("partner", "x"),
+    ):
+        path = f"/reflections/?from_ask={ask_id}"
+        for method in ("GET", "HX-GET"):
+            response, changed = Requester(world.user(role))(method, path, fingerprint=True)
+            text = response_text(response)
+            if response.status_code != 200 or changed:
+                problems.append(f"{role} {method} {path}: {response.status_code} {changed}")
+            problems.extend(f"{role} {method} {path}: carries {c}" for c in cards if c in text)
+    assert not problems, "\n".join(problems)

@@ -2,8 +2,10 @@
 data PLUS a stranger's ids in every field an id could hide in, acts only on the
 sender's own things: the stranger's (carol's and dave's) rows are untouched.
 
-No area's form carries an object id (ids travel in URLs, covered by
-``test_idor.py`` rows): these tests prove extra fields are ignored, not trusted.
+Ids travel in URLs (covered by ``test_idor.py`` rows): these tests prove extra
+fields are ignored, not trusted. The moment's forms are the exception (the
+decline card's statement and alternative, the alternative offered or asked
+for): a stranger's id there is refused and writes nothing (the last test).
 """
 
 import datetime
@@ -16,7 +18,7 @@ from django.db.models import Q
 
 from couples.forms.timing import TimingGridForm
 from couples.models import Couple
-from couples.services import alternatives
+from couples.services import alternatives, moment
 from tests.factories import space_of
 
 from .harness import changed_tables, client_for, db_fingerprint, send
@@ -28,6 +30,7 @@ ID_FIELDS = (
     "asker", "added_by", "creator", "statement", "statement_id", "question",
     "question_id", "reflection", "reflection_id", "session", "session_id",
     "topic", "topic_id", "activity", "activity_id", "grid", "membership",
+    "ask", "ask_id", "answer_id", "rain_check", "rain_check_id", "from_rain_check",
 )  # fmt: skip
 
 
@@ -47,6 +50,10 @@ def smuggled(world):
         "session": f["therapy_session"].pk,
         "topic": f["topic"].pk,
         "activity": f["alternative"].pk,
+        "ask": f["ask"].pk,
+        "answer": f["answered_ask"].answer.pk,
+        "rain_check": f["rain_check"].pk,
+        "from_rain_check": f["rain_check"].pk,
     }
     data = {}
     for name in ID_FIELDS:
@@ -90,6 +97,26 @@ def _bob_says_yes(world):
     )
     return {}
 
+
+def _alice_takes_her_ask_back(world):
+    """Redeeming makes a new ask: alice's open one goes first (one per person)."""
+    moment.withdraw(space=space_of(world.alice), ask_id=world.objects["ask"].pk)
+    return {"kind": "closeness", "words": "now, gently"}
+
+
+def _ask(w, action):
+    return f"/moment/asks/{w.objects['ask'].pk}/{action}/"
+
+
+def _answered(w, action):
+    return f"/moment/asks/{w.objects['answered_ask'].pk}/{action}/"
+
+
+def _rain_check(w, action):
+    return f"/moment/rain-checks/{w.objects['rain_check'].pk}/{action}/"
+
+
+CARD = {"action": "send", "reason": "tired", "statement": "", "activity": "", "rain_check": "come"}
 
 STATEMENT = {
     "reason": "tired",
@@ -204,6 +231,42 @@ WRITES = [
         lambda w: f"/alternatives/{w.objects['alternative'].pk}/withdraw/",
         lambda w: _bob_says_yes(w),
     ),
+    (
+        "moment_ask",
+        "partner",
+        lambda w: "/moment/ask/",
+        lambda w: {"ask-kind": "closeness", "ask-when": "now", "ask-words": "hi"},
+    ),
+    ("moment_withdraw", "owner", lambda w: _ask(w, "withdraw"), lambda w: {}),
+    ("moment_answer", "partner", lambda w: _ask(w, "answer"), lambda w: {"answer": "yes"}),
+    (
+        "moment_answer_something_else",
+        "partner",
+        lambda w: _ask(w, "answer"),
+        lambda w: {"answer": "something_else", "activity": ""},
+    ),
+    (
+        "moment_answer_talk",
+        "partner",
+        lambda w: _ask(w, "answer"),
+        lambda w: {"answer": "talk", "text": "how we ask"},
+    ),
+    ("moment_decline", "partner", lambda w: _ask(w, "decline"), lambda w: CARD),
+    ("moment_reply", "partner", lambda w: _answered(w, "reply"), lambda w: {"reply": "thanks"}),
+    ("moment_put_away", "owner", lambda w: _answered(w, "put-away"), lambda w: {}),
+    (
+        "moment_rain_check_redeem",
+        "owner",
+        lambda w: _rain_check(w, "redeem"),
+        _alice_takes_her_ask_back,
+    ),
+    (
+        "moment_rain_check_move",
+        "owner",
+        lambda w: _rain_check(w, "move"),
+        lambda w: {"rain_check": "come", "version": w.objects["rain_check"].version},
+    ),
+    ("moment_rain_check_let_go", "owner", lambda w: _rain_check(w, "let-go"), lambda w: {}),
 ]
 
 
@@ -229,3 +292,49 @@ def test_a_strangers_ids_in_form_fields_are_ignored(label, role, path, data, wor
         assert response.status_code < 400, (label, method, response.status_code)
         assert changed_tables(mine_before, mine_after), f"{label}: the valid write wrote nothing"
         assert after == before, f"{label} {method} touched the stranger's rows"
+
+
+# The moment's forms carry ids of their own (the decline card's statement and
+# alternative, the something-else alternative, the ask's alternative): a
+# stranger's there is refused, and nothing is written anywhere.
+OWN_ID_FIELDS = [
+    ("decline_statement", "partner", "decline", lambda f: {**CARD, "statement": f["statement"].pk}),
+    (
+        "decline_activity",
+        "partner",
+        "decline",
+        lambda f: {**CARD, "activity": f["alternative"].pk},
+    ),
+    (
+        "something_else_activity",
+        "partner",
+        "answer",
+        lambda f: {"answer": "something_else", "activity": f["alternative"].pk},
+    ),
+    (
+        "ask_activity",
+        "partner",
+        "ask",
+        lambda f: {
+            "ask-kind": "alternative",
+            "ask-when": "now",
+            "ask-activity": f["alternative"].pk,
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "role", "action", "data"), OWN_ID_FIELDS, ids=[row[0] for row in OWN_ID_FIELDS]
+)
+def test_a_strangers_id_in_a_moment_forms_own_id_field_is_refused(label, role, action, data, world):
+    path = "/moment/ask/" if action == "ask" else _ask(world, action)
+    client = client_for(world.user(role))
+    for method in ("POST", "HX-POST"):
+        with transaction.atomic():
+            before = db_fingerprint()
+            response = send(client, method, path, data=data(world.foreign))
+            after = db_fingerprint()
+            transaction.set_rollback(True)
+        assert response.status_code in (404, 422), (label, method, response.status_code)
+        assert not changed_tables(before, after), (label, method, changed_tables(before, after))

@@ -4,9 +4,9 @@
   JSON-ish, HTML, template syntax) never crash the consumer, are never echoed,
   and the socket keeps delivering pushes afterwards.
 - Canaries in frames: with bob and carol connected, alice performs every write
-  of every area; bob's frames never carry her reflection canaries, her private
-  answers make no frame at all reach him, and carol (a stranger) receives
-  nothing.
+  of every area; bob's frames never carry her reflection canaries (nor her
+  private note on her own rain check), her private answers make no frame at
+  all reach him, and carol (a stranger) receives nothing.
 
 Sockets run on the full ASGI app (config.asgi.application: origin check,
 session auth, the Redis channel layer) through tests/realtime_support.py.
@@ -21,14 +21,14 @@ from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from couples.services import alternatives, reflections, statements, therapy, timing
+from couples.services import alternatives, moment, reflections, statements, therapy, timing
 from realtime import broadcast
 from realtime.writer import writer
 from tests.factories import space_of
 from tests.realtime_support import close_quietly, drain, frames_until, open_socket
 
 from .test_fuzz_forms import PAYLOADS
-from .world import REFLECTION_CANARIES, build_world
+from .world import MOMENT_DUE_NOTE, REFLECTION_CANARIES, build_world, slot_ahead
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -200,6 +200,20 @@ async def every_write_of_every_area(world):
         therapist_name="Thr7 Other",
         expected_version=session.version,
     )
+    yield "moment", True
+    await act(moment.withdraw, user=alice, ask_id=world.objects["ask"].pk)
+    await act(moment.ask, user=alice, kind="closeness", when="now", words="Mmt7-asked-again")
+    await act(moment.put_away_reply, user=alice, ask_id=world.objects["answered_ask"].pk)
+    yield "rain check", True
+    rain_check = world.objects["rain_check"]
+    await act(
+        moment.move_rain_check,
+        user=alice,
+        rain_check_id=rain_check.pk,
+        rain_check=slot_ahead(days=2, part="evening"),
+        version=rain_check.version,
+    )
+    await act(moment.let_go, user=alice, rain_check_id=rain_check.pk)
     yield "end", True
 
 
@@ -212,6 +226,7 @@ def _bobs_question(world):
 
 PRIVATE = [*REFLECTION_CANARIES.values(), "Rfl7-second-canary", "rfl7two", "Rfl7-edited-canary"]
 PRIVATE.append("Rfl7-heard-again-canary")
+PRIVATE.append(MOMENT_DUE_NOTE)  # alice's note on her own rain check, on her screen only
 
 
 @pytest.mark.asyncio
@@ -255,6 +270,8 @@ async def test_alices_writes_reach_bob_without_her_secrets_and_carol_hears_nothi
     # (each push renders the state at delivery: the short-lived topic may be gone)
     assert "Stm7-edited" in bob_text and "Thr7 Other" in bob_text
     assert "Alt7 second proposal" in bob_text
+    assert "Mmt7-asked-again" in bob_text  # the moment: her new ask reaches him
+    assert MOMENT_DUE_NOTE in "\n".join(frames["alice"])  # and her own note reaches her
     assert "Rfl7-second-canary" in "\n".join(frames["alice"])
 
 

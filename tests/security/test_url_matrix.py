@@ -17,7 +17,7 @@ from .harness import (
     url_for,
 )
 from .url_table import EXTRA_ROWS, ROWS, row_for
-from .world import ROLES
+from .world import MOMENT_CARD_CANARIES, MOMENT_DUE_NOTE, ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +136,13 @@ def test_the_canaries_are_findable_where_they_may_be_seen(world):
     assert "Rfl7-body-canary" in response_text(alices_part)
     alices_answers, _ = Requester(world.alice)("GET", "/parts/my-answers/")
     assert "Alt7 proposal canary" in response_text(alices_answers)
+    # The moment: alice's open ask and her card reach bob; her private note on her
+    # own rain check is on her dashboard (and, by the matrix, nowhere else).
+    bobs_moment = response_text(Requester(world.bob)("GET", "/parts/moment/")[0])
+    assert "Mmt7-open-ask-words-canary" in bobs_moment
+    assert all(text in bobs_moment for text in MOMENT_CARD_CANARIES.values())
+    alices_dashboard, _ = Requester(world.alice)("GET", "/")
+    assert MOMENT_DUE_NOTE in response_text(alices_dashboard)
     outsider_view, _ = Requester(world.carol)("GET", "/")
     assert world.dave.display_name in response_text(outsider_view)
     assert world.alice.display_name not in response_text(outsider_view)

@@ -474,6 +474,113 @@ ROWS = [
         idor_kwargs=lambda w: {"activity_id": w.foreign["alternative"].pk},
         reason="takes back one's own yes (none here: nothing changes)",
     ),
+    # The moment (world.py: alice's open ask; bob's ask that alice declined with
+    # her card and her rain check). Asks are the couple's: a stranger gets 404,
+    # the partner reaches the service, which refuses what is not theirs to do.
+    Row(
+        "moment_ask",
+        roles(anonymous=app_anonymous(get=False), signed_in=fn(POST=422)),
+        reason="a gentle ask in one's own couple; nothing chosen: 422",
+    ),
+    Row(
+        "moment_withdraw",
+        roles(
+            anonymous=app_anonymous(get=False),
+            owner=statuses(POST=302, HX_POST=200),
+            partner=fn(POST=422),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"ask_id": w.objects["ask"].pk},
+        idor_kwargs=lambda w: {"ask_id": w.foreign["ask"].pk},
+        reason="only the asker takes an ask back (bob: 422, 'only the one who asked')",
+    ),
+    Row(
+        "moment_answer",
+        roles(
+            anonymous=app_anonymous(get=False),
+            signed_in=fn(POST=422),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"ask_id": w.objects["ask"].pk},
+        idor_kwargs=lambda w: {"ask_id": w.foreign["ask"].pk},
+        reason="an ask of one's couple; no answer chosen: 422 (alice answering her own "
+        "ask with a choice: 422 too, 'this is your own ask')",
+    ),
+    Row(
+        "moment_decline",
+        roles(
+            anonymous=app_anonymous(),
+            owner=fn(GET=302, POST=302),
+            partner=fn(GET=200, POST=200),
+            outsider=fn(GET=404, POST=404),
+        ),
+        kwargs=lambda w: {"ask_id": w.objects["ask"].pk},
+        idor_kwargs=lambda w: {"ask_id": w.foreign["ask"].pk},
+        reason="bob writes his card to alice's ask (a POST without 'send' is the "
+        "preview: 200, nothing sent); alice is sent back to her dashboard",
+    ),
+    Row(
+        "moment_reply",
+        roles(
+            anonymous=app_anonymous(get=False),
+            owner=fn(POST=422),
+            partner=statuses(POST=302, HX_POST=200),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"ask_id": w.objects["answered_ask"].pk},
+        idor_kwargs=lambda w: {"ask_id": w.foreign["answered_ask"].pk},
+        reason="only the asker (bob) answers the answer; empty: closes it quietly; "
+        "alice, who answered: 422",
+    ),
+    Row(
+        "moment_put_away",
+        roles(
+            anonymous=app_anonymous(get=False),
+            owner=statuses(POST=302, HX_POST=200),
+            partner=fn(POST=422),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"ask_id": w.objects["answered_ask"].pk},
+        idor_kwargs=lambda w: {"ask_id": w.foreign["answered_ask"].pk},
+        reason="only the answer's author (alice) puts the reply away; bob: 422",
+    ),
+    Row(
+        "moment_rain_check_redeem",
+        roles(
+            anonymous=app_anonymous(get=False),
+            owner=fn(POST=409),
+            partner=fn(POST=404),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"rain_check_id": w.objects["rain_check"].pk},
+        idor_kwargs=lambda w: {"rain_check_id": w.foreign["rain_check"].pk},
+        reason="only the owner redeems; alice already has an open ask (one per person): "
+        "409, nothing redeemed; bob: 404",
+    ),
+    Row(
+        "moment_rain_check_move",
+        roles(
+            anonymous=app_anonymous(),
+            owner=fn(GET=200, POST=422),
+            partner=fn(GET=404, POST=404),
+            outsider=fn(GET=404, POST=404),
+        ),
+        kwargs=lambda w: {"rain_check_id": w.objects["rain_check"].pk},
+        idor_kwargs=lambda w: {"rain_check_id": w.foreign["rain_check"].pk},
+        reason="only the owner moves; no new time: 422",
+    ),
+    Row(
+        "moment_rain_check_let_go",
+        roles(
+            anonymous=app_anonymous(get=False),
+            owner=statuses(POST=302, HX_POST=200),
+            partner=fn(POST=404),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"rain_check_id": w.objects["rain_check"].pk},
+        idor_kwargs=lambda w: {"rain_check_id": w.foreign["rain_check"].pk},
+        reason="only the owner lets it go",
+    ),
     # --- allauth ------------------------------------------------------------------
     Row(
         "account_login",

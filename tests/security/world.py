@@ -236,6 +236,76 @@ def therapy_area(world):
     yield Canary("Tpc7-note-canary", COUPLE, "alice's agenda topic note")
 
 
+MOMENT_CARD_CANARIES = {
+    "acknowledgement": "Mmt7-acknowledgement-canary",
+    "reason": "Mmt7-reason-canary",
+    "not_meaning": "Mmt7-not-meaning-canary",
+    "love": "Mmt7-love-canary",
+}
+# alice's private note on her own rain check, once its time has come (static
+# words: bob has no rain check of his own here, so they can only be hers).
+MOMENT_DUE_NOTE = "the time you offered. Only you see this note."
+
+
+def slot_ahead(days=1, part="morning"):
+    import datetime
+
+    from django.utils import timezone
+
+    return f"{(timezone.localdate() + datetime.timedelta(days=days)).isoformat()}:{part}"
+
+
+def _decline(space, ask, **card):
+    from couples.services import moment
+
+    return moment.decline(space=space, ask_id=ask.pk, card=moment.clean_card(space, **card))
+
+
+@planter
+def moment_area(world):
+    """bob asked and alice said "not now" with a card in her own words and a rain
+    check she owns (its time has come: her private note shows, to her alone);
+    then alice asked, and her ask is open. Ownership follows authorship: the
+    card and the rain check are alice's, the answered ask is bob's (he replies,
+    she puts his reply away). Everything is shared in the couple, nothing with
+    a stranger. carol's couple has the same: her open ask, dave's ask she
+    declined, her rain check."""
+    import datetime
+
+    from django.utils import timezone
+
+    from couples.models import RainCheck
+    from couples.services import moment
+
+    alice, bob = space_of(world.alice), space_of(world.bob)
+    bobs = moment.ask(space=bob, kind="closeness", when="now", words="bob would love closeness")
+    answer = _decline(
+        alice, bobs, **MOMENT_CARD_CANARIES, rain_check=slot_ahead(), note_for_me=True
+    )
+    rain_check = answer.rain_checks.get()
+    # Time passes: the time she offered has come (a past slot, still open).
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    RainCheck.objects.filter(pk=rain_check.pk).update(day=yesterday)
+    rain_check.refresh_from_db()
+    open_ask = moment.ask(
+        space=alice, kind="closeness", when="now", words="Mmt7-open-ask-words-canary"
+    )
+    world.objects.update(ask=open_ask, answered_ask=bobs, rain_check=rain_check)
+
+    carol, dave = space_of(world.carol), space_of(world.dave)
+    daves = moment.ask(space=dave, kind="closeness", when="now", words="dave asks carol")
+    carols_answer = _decline(carol, daves, reason="Mmt7-carols-card", rain_check="come")
+    world.foreign.update(
+        ask=moment.ask(space=carol, kind="sex", when="tonight", words="carol asks dave"),
+        answered_ask=daves,
+        rain_check=carols_answer.rain_checks.get(),
+    )
+    yield Canary("Mmt7-open-ask-words-canary", COUPLE, "alice's open ask, her words")
+    for piece, text in MOMENT_CARD_CANARIES.items():
+        yield Canary(text, COUPLE, f"alice's decline card ({piece})")
+    yield Canary(MOMENT_DUE_NOTE, OWNER_ONLY, "alice's private note on her own rain check")
+
+
 def build_world():
     alice = UserFactory(email="alice.qz7canary@example.com", display_name="Alice Qz7-canary")
     bob = UserFactory(email="bob.security@example.com", display_name="Bob")

@@ -1,0 +1,146 @@
+"""Forms of the moment: the gentle ask, the decline card, and a rain check's
+new time. Choices that depend on the couple (agreed alternatives, my current
+statements, the slots ahead) are passed in; the services check every value
+again inside their transaction."""
+
+from django import forms
+
+from ..models import AskFor, AskWhen
+from ..models.moment import ACKNOWLEDGEMENT_MAX, ASK_WORDS_MAX, CARD_TEXT_MAX, TALK_TEXT_MAX
+
+NO_RAIN_CHECK, COME_TO_YOU = "", "come"
+
+
+def _slot_choices(slots) -> list:
+    return [
+        (slot.key, slot.label + (" — where our weeks meet" if slot.meets else "")) for slot in slots
+    ]
+
+
+class AskForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="I’d love",
+        choices=AskFor.choices,
+        widget=forms.RadioSelect,
+        initial=AskFor.CLOSENESS,
+        error_messages={"required": "Please choose what you would like."},
+    )
+    activity = forms.ChoiceField(label="Which of our ways", required=False)
+    when = forms.ChoiceField(
+        label="When",
+        choices=AskWhen.choices,
+        widget=forms.RadioSelect,
+        initial=AskWhen.NOW,
+        error_messages={"required": "Please choose now, tonight, or a day and time."},
+    )
+    slot = forms.ChoiceField(label="Day and time", required=False)
+    words = forms.CharField(
+        label="In your own words (optional)",
+        max_length=ASK_WORDS_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, agreed=(), slots=(), **kwargs):
+        kwargs.setdefault("prefix", "ask")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [("", "—")] + [(str(a.pk), a.name) for a in agreed]
+        if not agreed:
+            self.fields["kind"].choices = [c for c in AskFor.choices if c[0] != AskFor.ALTERNATIVE]
+        self.fields["slot"].choices = [("", "—"), *_slot_choices(slots)]
+
+    def service_values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "when": data["when"],
+            "slot": data["slot"],
+            "words": data["words"],
+            "activity_id": data["activity"] or None,
+        }
+
+
+class CardForm(forms.Form):
+    """A "not now", in my own words. Every piece is optional."""
+
+    acknowledgement = forms.CharField(
+        label="Recognise the ask",
+        max_length=ACKNOWLEDGEMENT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    statement = forms.ChoiceField(label="From my statements", required=False)
+    reason = forms.CharField(
+        label="The reason, in words",
+        max_length=CARD_TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="From the statement you picked, or written just for this once.",
+    )
+    not_meaning = forms.CharField(
+        label="What it does not mean",
+        max_length=CARD_TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    activity = forms.ChoiceField(label="Something else I can offer (optional)", required=False)
+    love = forms.CharField(
+        label="Something I love about you",
+        max_length=CARD_TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    rain_check = forms.ChoiceField(label="A rain check (optional)", required=False)
+    note_for_me = forms.BooleanField(
+        label="Show me a private note on my dashboard when that time comes",
+        required=False,
+    )
+
+    def __init__(self, *args, statements=(), agreed=(), slots=(), **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["statement"].choices = [("", "Written for this once")] + [
+            (str(s.pk), f"{s.get_reason_display()}: {s.meaning[:60]}") for s in statements
+        ]
+        self.fields["activity"].choices = [("", "—")] + [(str(a.pk), a.name) for a in agreed]
+        self.fields["rain_check"].choices = [
+            (NO_RAIN_CHECK, "No rain check this time"),
+            (COME_TO_YOU, "I’ll come to you"),
+            *_slot_choices(slots),
+        ]
+
+    def service_values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "acknowledgement": data["acknowledgement"],
+            "statement_id": data["statement"] or None,
+            "reason": data["reason"],
+            "not_meaning": data["not_meaning"],
+            "activity_id": data["activity"] or None,
+            "love": data["love"],
+            "rain_check": data["rain_check"],
+            "note_for_me": data["note_for_me"],
+        }
+
+
+class TalkForm(forms.Form):
+    text = forms.CharField(
+        label="What to talk about",
+        max_length=TALK_TEXT_MAX,
+        required=False,
+        initial="How we ask, and how we say not now",
+    )
+
+
+class MoveForm(forms.Form):
+    rain_check = forms.ChoiceField(label="A new time")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, slots=(), **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["rain_check"].choices = [
+            (COME_TO_YOU, "I’ll come to you"),
+            *_slot_choices(slots),
+        ]

@@ -1,0 +1,179 @@
+"""The moment, on the dashboard: my open ask, my partner's ask to answer, the
+answer I received (a decline card in my partner's own words), my partner's
+reply to my answer, our open rain checks, and the gentle ask form.
+
+Built from the same rows for both partners (``access.moment_rows``); each sees
+only what is theirs to see: the asker never sees a count, list or history of
+declines (only the latest answer, until they put it away), the decliner's
+private note about their own rain check shows only to them.
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils import timezone
+
+from ..access import Space, agreed_activities, moment_rows
+from ..domain import moment as words
+from ..domain.moment import Slot, meeting_slots, upcoming_slots
+from ..forms.moment import AskForm
+from ..models import Ask, AskAnswer, AskFor, RainCheck, TimingGrid
+from .base import Part
+
+TEMPLATE = "couples/sections/moment.html"
+
+
+@dataclass(frozen=True)
+class SlotChoice:
+    key: str
+    label: str
+    meets: bool  # where our weeks meet
+
+
+@dataclass
+class RainCheckView:
+    item: RainCheck
+    label: str
+    mine: bool
+    due: bool  # its time has come (the owner's private note, if they asked for one)
+    urls: dict = field(default_factory=dict)
+
+
+def load(space: Space) -> dict:
+    now = timezone.localtime()
+    rows = moment_rows(space, now)
+    grids = dict(
+        TimingGrid.objects.filter(
+            couple=space.couple, author_id__in=[p.pk for p in space.people]
+        ).values_list("author_id", "cells")
+    )
+    first, second = (grids.get(person.pk) for person in space.people)
+    rows["meeting"] = meeting_slots(first, second, now)
+    rows["agreed"] = agreed_activities(space)
+    rows["now"] = now
+    return rows
+
+
+def when_label(ask: Ask, today) -> str:
+    if ask.when == "now":
+        return "now"
+    if ask.when == "tonight":
+        return "tonight"
+    if ask.day and ask.part_of_day:
+        return Slot(ask.day, ask.part_of_day).label(today).lower()
+    return ""
+
+
+def what_label(ask: Ask) -> str:
+    if ask.kind == AskFor.ALTERNATIVE:
+        return ask.activity.name.lower() if ask.activity else "one of our ways to be close"
+    return {AskFor.CLOSENESS: "closeness", AskFor.SEX: "sex"}.get(ask.kind, "")
+
+
+def rain_check_label(item: RainCheck, today) -> str:
+    if item.day is None:
+        return "I’ll come to you"
+    return Slot(item.day, item.part_of_day).label(today)
+
+
+def slot_choices(meeting: list, now) -> list[SlotChoice]:
+    """Where our weeks meet first, then every other slot of the coming week."""
+    meets = {slot.key for slot in meeting}
+    today = now.date()
+    choices = [SlotChoice(slot.key, slot.label(today), True) for slot in meeting]
+    choices += [
+        SlotChoice(slot.key, slot.label(today), False)
+        for slot in upcoming_slots(now)
+        if slot.key not in meets
+    ]
+    return choices
+
+
+@dataclass
+class AskView:
+    item: Ask
+    what: str
+    when: str
+    answer: AskAnswer | None
+    urls: dict
+    rain_check: str = ""  # the rain check offered with the answer, while open
+
+
+def ask_view(item: Ask | None, today, rain_checks=()) -> AskView | None:
+    if item is None:
+        return None
+    answer = getattr(item, "answer", None) if item.state == Ask.ANSWERED else None
+    offered = next(
+        (c for c in rain_checks if answer is not None and c.answer_id == answer.pk), None
+    )
+    pk = item.pk
+    return AskView(
+        item=item,
+        what=what_label(item),
+        when=when_label(item, today),
+        answer=answer,
+        rain_check=rain_check_label(offered, today) if offered else "",
+        urls={
+            "withdraw": reverse("moment_withdraw", args=[pk]),
+            "answer": reverse("moment_answer", args=[pk]),
+            "decline": reverse("moment_decline", args=[pk]),
+            "reply": reverse("moment_reply", args=[pk]),
+            "put_away": reverse("moment_put_away", args=[pk]),
+        },
+    )
+
+
+def build(space: Space, rows: dict, *, request=None, ask_form=None, error: str = "") -> dict:
+    me, partner = space.me.pk, space.partner.pk
+    now = rows["now"]
+    today = now.date()
+    received = rows["answered"].get(me)  # my ask, answered by my partner
+    if received is not None and getattr(received, "answer", None) is None:
+        received = None  # nothing to show (the answer's author deleted their account)
+    given = rows["replied"].get(partner)  # their ask, answered by me, with their reply
+    reply_for_me = None
+    if given is not None and given.reply:
+        answer = getattr(given, "answer", None)
+        if answer is not None and answer.author_id == me and answer.author_done_at is None:
+            reply_for_me = given
+    rain_checks = []
+    for item in rows["rain_checks"]:
+        mine = item.owner_id == me
+        due = bool(
+            mine
+            and item.note_for_me
+            and item.day is not None
+            and Slot(item.day, item.part_of_day).starts(now.tzinfo) <= now
+        )
+        view = RainCheckView(item, rain_check_label(item, today), mine, due)
+        if mine:
+            view.urls = {
+                "redeem": reverse("moment_rain_check_redeem", args=[item.pk]),
+                "move": reverse("moment_rain_check_move", args=[item.pk]),
+                "let_go": reverse("moment_rain_check_let_go", args=[item.pk]),
+            }
+        rain_checks.append(view)
+    slots = slot_choices(rows["meeting"], now)
+    mine_open = rows["open"].get(me)
+    if ask_form is None and mine_open is None:
+        ask_form = AskForm(agreed=rows["agreed"], slots=slots)
+    return {
+        "moment": {
+            "mine_open": ask_view(mine_open, today),
+            "theirs_open": ask_view(rows["open"].get(partner), today),
+            "received": ask_view(received, today, rows["rain_checks"]),
+            "reply_for_me": ask_view(reply_for_me, today),
+            "rain_checks": rain_checks,
+            "agreed": rows["agreed"],
+            "meeting": rows["meeting"] and slots[: len(rows["meeting"])],
+            "starters": words.ASK_STARTERS,
+            "ask_form": ask_form,
+            "error": error,
+            "kinds": AskFor,
+            "answers": AskAnswer,
+            "asks": Ask,
+        },
+    }
+
+
+PART = Part("moment", TEMPLATE, build=build, load=load)
