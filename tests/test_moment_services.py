@@ -156,7 +156,7 @@ def test_decline_with_a_card_shows_the_asker_the_decliners_words_and_a_rain_chec
     assert "offered by you" in theirs and "Not now — from" not in theirs
 
 
-def test_not_now_alone_is_a_complete_answer(alice, bob):
+def test_decline_with_not_now_alone_is_a_complete_answer(alice, bob):
     item = moment.ask(space=space_of(alice), kind="closeness")
     moment.decline(space=space_of(bob), ask_id=item.pk, card=a_card(space_of(bob)))
     assert "Not now." in html_for(alice)
@@ -187,7 +187,7 @@ def test_an_unanswered_ask_is_neither_yes_nor_no(alice, bob):
     assert "said yes" not in html_for(alice) and "Not now" not in html_for(alice)
 
 
-def test_yes_to_something_else_and_lets_talk(alice, bob, massage):
+def test_an_ask_answered_yes_to_something_else_or_lets_talk(alice, bob, massage):
     item = moment.ask(space=space_of(alice), kind="sex")
     moment.answer_something_else(space=space_of(bob), ask_id=item.pk, activity_id=massage.pk)
     assert "would love something else" in html_for(alice)
@@ -209,7 +209,7 @@ def test_yes_to_something_else_and_lets_talk(alice, bob, massage):
     assert topic.session == session and topic.text == "Weeknights" and topic.added_by == bob
 
 
-def test_only_the_partner_answers_and_only_once(alice, bob, carol):
+def test_only_the_partner_answers_an_ask_and_only_once(alice, bob, carol):
     item = moment.ask(space=space_of(alice), kind="closeness")
     with pytest.raises(Invalid):
         moment.answer_yes(space=space_of(alice), ask_id=item.pk)
@@ -267,7 +267,7 @@ def test_letting_a_rain_check_go_removes_it_from_both_screens(alice, bob):
     assert "come to you" not in html_for(alice) and "come to you" not in html_for(bob)
 
 
-def test_the_owners_private_note_shows_only_to_them_when_the_time_comes(alice, bob):
+def test_a_rain_check_owners_private_note_shows_only_to_them_when_the_time_comes(alice, bob):
     item = moment.ask(space=space_of(alice), kind="closeness")
     slot = Slot(timezone.localdate() + datetime.timedelta(days=1), "morning")
     card = a_card(space_of(bob), rain_check=slot.key, note_for_me=True)
@@ -319,3 +319,28 @@ def test_after_unlink_an_old_ask_can_be_neither_answered_nor_made(alice, bob):
         moment.answer_yes(space=theirs, ask_id=item.pk)
     with pytest.raises(DomainError, match="no longer linked"):
         moment.ask(space=mine, kind="sex")
+
+
+def test_decline_and_lets_talk_frames_reach_exactly_the_two_partners(alice, bob, carol, sent, run):
+    """A decline is one frame of the moment to each partner's own devices; let's
+    talk about it with a session planned is two (the agenda and the moment).
+    Nothing goes to a couple group, to carol, or out of order."""
+    item = moment.ask(space=space_of(alice), kind="closeness")
+    sent.clear()
+    run(moment.decline, space=space_of(bob), ask_id=item.pk, card=a_card(space_of(bob)))
+    frames = [(group, tuple(event["parts"])) for group, event in sent]
+    assert sorted(frames) == sorted(
+        [(f"user.{alice.pk}", ("moment",)), (f"user.{bob.pk}", ("moment",))]
+    )
+    therapy.plan_session(
+        space=space_of(alice), planned_for=timezone.localdate() + datetime.timedelta(days=2)
+    )
+    item = moment.ask(space=space_of(alice), kind="closeness")
+    sent.clear()
+    run(moment.answer_talk, space=space_of(bob), ask_id=item.pk, text="Weeknights")
+    frames = [(group, tuple(event["parts"])) for group, event in sent]
+    assert sorted(frames) == sorted(
+        [(f"user.{person.pk}", ("therapy", "moment")) for person in (alice, bob)]
+    )
+    seqs = [event["seq"] for _group, event in sent]
+    assert len(set(seqs)) == 1  # one change, one sequence number, for both

@@ -64,7 +64,7 @@ def test_ask_and_decline_with_plain_forms(clients, alice, bob):
     assert "I’ll come to you" in page
 
 
-def test_htmx_steps_answer_with_the_moment_part(clients, alice, bob):
+def test_ask_steps_over_htmx_answer_with_the_moment_part(clients, alice, bob):
     a, b = clients
     response = a.post(
         "/moment/ask/", {"ask-kind": "sex", "ask-when": "tonight"}, HTTP_HX_REQUEST="true"
@@ -92,7 +92,7 @@ def test_a_second_ask_is_refused_kindly_and_keeps_the_words(clients, alice):
     assert "already have an open ask" in body
 
 
-def test_words_too_long_get_a_clear_error_and_are_kept(clients):
+def test_ask_words_too_long_get_a_clear_error_and_are_kept(clients):
     a, _b = clients
     long_words = "x" * 501
     response = a.post(
@@ -186,7 +186,7 @@ def test_ask_for_an_agreed_alternative_from_the_shared_list(clients, alice, bob)
     assert ask.kind == "alternative" and ask.activity == massage
 
 
-def test_a_card_put_away_is_not_readable_again_by_its_id(clients, alice, bob):
+def test_a_decline_card_put_away_is_not_readable_again_by_its_id(clients, alice, bob):
     a, b = clients
     ask = moment.ask(space=space_of(alice), kind="closeness")
     moment.decline(

@@ -240,12 +240,12 @@ def answer_talk(*, space: Space, ask_id, text: str = "") -> AskAnswer:
         topic = AgendaTopic.objects.create(
             session=session, couple=couple, added_by=space.me, text=text, position=position
         )
-        broadcast.part_changed(couple=couple, parts=["therapy"])
     answer = AskAnswer.objects.create(
         ask=item, author=space.me, kind=AskAnswer.TALK, topic=topic, talk_text=text
     )
     _close_answered(item, now)
-    _changed(couple)
+    # One change, one frame: the agenda (when the topic went on it) and the moment.
+    broadcast.part_changed(couple=couple, parts=["therapy", PART] if topic else [PART])
     return answer
 
 
