@@ -16,7 +16,7 @@ from couples.demo import furnish
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SECTIONS = ["#statements", "#timing", "#alternatives", "#reflections", "#therapy"]
+SECTIONS = ["#moment", "#statements", "#timing", "#alternatives", "#reflections", "#therapy"]
 
 
 @pytest.fixture
