@@ -194,8 +194,25 @@ else:
 # Redis: nothing rendered leaves the process), keyed by who looks and by the
 # couple's sequence number (couples/parts.py). PARTS_CACHE_ENTRIES=0 turns it off.
 PARTS_CACHE_ENTRIES = env_int("PARTS_CACHE_ENTRIES", 2000)
+# "default": the counters that limit people (allauth's rate limits, the brief PDF
+# limit). With REDIS_URL they live in Redis, so each limit holds once for every
+# process; while Redis is unreachable each process counts in its own memory
+# (config/cache.py: neither open nor closed, and never a 500).
+if REDIS_URL:
+    _default_cache = {
+        "BACKEND": "config.cache.DegradingRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "cg-limits",
+        "OPTIONS": {
+            "socket_connect_timeout": 1,
+            "socket_timeout": 1,
+            "OUTAGE_RETRY_SECONDS": 5,
+        },
+    }
+else:
+    _default_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": _default_cache,
     "parts": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "dashboard-parts",
