@@ -105,10 +105,15 @@ if DATABASE_URL:
     if _db["ENGINE"] == "django.db.backends.postgresql":
         _db.setdefault("OPTIONS", {})
         if env_bool("DATABASE_POOL", default=True):
-            _db["OPTIONS"]["pool"] = {
+            # Size it from the process's threads (README, "Connection budget");
+            # deploy/gunicorn.conf.py does so for each gunicorn worker.
+            _pool = {
                 "min_size": env_int("DATABASE_POOL_MIN", 2),
-                "max_size": env_int("DATABASE_POOL_MAX", 10),
+                "max_size": env_int("DATABASE_POOL_MAX", 10, minimum=1),
             }
+            if _pool["min_size"] > _pool["max_size"]:
+                raise ImproperlyConfigured("DATABASE_POOL_MIN must not exceed DATABASE_POOL_MAX.")
+            _db["OPTIONS"]["pool"] = _pool
 else:
     _db = {
         "ENGINE": "django.db.backends.sqlite3",
