@@ -7,42 +7,20 @@ on every deployment protection and refuses the development fallbacks.
 Every variable read here is listed in the README.
 """
 
-import os
+import ipaddress
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+# Strict: a value they do not understand is ImproperlyConfigured, never a default.
+from config.env import env_bool, env_int, env_list, env_str
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def env_str(name, default=""):
-    return os.environ.get(name, default)
-
-
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name, default):
-    value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
-
-
-def env_list(name, default=()):
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return list(default)
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
-DJANGO_ENV = env_str("DJANGO_ENV", "development")
-if DJANGO_ENV not in {"development", "production"}:
-    raise ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'.")
+DJANGO_ENV = env_str("DJANGO_ENV", "development", choices={"development", "production"})
 PRODUCTION = DJANGO_ENV == "production"
 
 # DEVELOPMENT FALLBACK ONLY: production settings refuse to start with this key.
@@ -127,10 +105,15 @@ if DATABASE_URL:
     if _db["ENGINE"] == "django.db.backends.postgresql":
         _db.setdefault("OPTIONS", {})
         if env_bool("DATABASE_POOL", default=True):
-            _db["OPTIONS"]["pool"] = {
+            # Size it from the process's threads (README, "Connection budget");
+            # deploy/gunicorn.conf.py does so for each gunicorn worker.
+            _pool = {
                 "min_size": env_int("DATABASE_POOL_MIN", 2),
-                "max_size": env_int("DATABASE_POOL_MAX", 10),
+                "max_size": env_int("DATABASE_POOL_MAX", 10, minimum=1),
             }
+            if _pool["min_size"] > _pool["max_size"]:
+                raise ImproperlyConfigured("DATABASE_POOL_MIN must not exceed DATABASE_POOL_MAX.")
+            _db["OPTIONS"]["pool"] = _pool
 else:
     _db = {
         "ENGINE": "django.db.backends.sqlite3",
@@ -194,8 +177,25 @@ else:
 # Redis: nothing rendered leaves the process), keyed by who looks and by the
 # couple's sequence number (couples/parts.py). PARTS_CACHE_ENTRIES=0 turns it off.
 PARTS_CACHE_ENTRIES = env_int("PARTS_CACHE_ENTRIES", 2000)
+# "default": the counters that limit people (allauth's rate limits, the brief PDF
+# limit). With REDIS_URL they live in Redis, so each limit holds once for every
+# process; while Redis is unreachable each process counts in its own memory
+# (config/cache.py: neither open nor closed, and never a 500).
+if REDIS_URL:
+    _default_cache = {
+        "BACKEND": "config.cache.DegradingRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "cg-limits",
+        "OPTIONS": {
+            "socket_connect_timeout": 1,
+            "socket_timeout": 1,
+            "OUTAGE_RETRY_SECONDS": 5,
+        },
+    }
+else:
+    _default_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": _default_cache,
     "parts": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "dashboard-parts",
@@ -238,7 +238,9 @@ ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.DisplayNameSignupForm"
 ACCOUNT_FORMS = {"signup": "accounts.signup.EvenSignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_EMAIL_VERIFICATION = env_str(
+    "ACCOUNT_EMAIL_VERIFICATION", "mandatory", choices={"mandatory", "optional", "none"}
+)
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
@@ -262,6 +264,16 @@ AXES_VERBOSE = False
 # taken that many hops from the right of X-Forwarded-For, so a spoofed header
 # cannot reset the counter. 0 = use REMOTE_ADDR only.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The proxies' own addresses (or networks): gunicorn believes X-Forwarded-Proto
+# from these only, and from nobody when TRUSTED_PROXY_COUNT is 0
+# (deploy/gunicorn.conf.py). Checked here so a typo stops every role.
+TRUSTED_PROXY_ADDRESSES = env_list("TRUSTED_PROXY_ADDRESSES", ["127.0.0.1", "::1"])
+try:
+    [ipaddress.ip_network(address) for address in TRUSTED_PROXY_ADDRESSES]
+except ValueError:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_ADDRESSES must be comma-separated IP addresses or networks."
+    ) from None
 AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
 # allauth's own rate limits see the same client address as axes.
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
@@ -348,6 +360,16 @@ TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
+# --- Django admin -------------------------------------------------------------------
+# Off in production unless ADMIN_PATH names where it lives (e.g. "backstage-k7/"):
+# the operator chooses the path, and nothing answers at /admin/ by default.
+ADMIN_PATH = env_str("ADMIN_PATH", "" if PRODUCTION else "admin/")
+if ADMIN_PATH and not re.fullmatch(r"([A-Za-z0-9_-]+/)+", ADMIN_PATH):
+    raise ImproperlyConfigured(
+        'ADMIN_PATH must be a relative path ending in "/" (letters, digits, - and _), '
+        "or empty for no admin."
+    )
+
 # --- Invites --------------------------------------------------------------------
 INVITE_LIFETIME_HOURS = 72
 # Failed invite-code attempts allowed per person (and per address) in the window.
@@ -372,6 +394,7 @@ REFLECTIONS_REAUTH_MINUTES = env_int("REFLECTIONS_REAUTH_MINUTES", 15)
 # No request bodies and no secrets in logs: the redaction filter drops invite
 # codes from request paths (on the loggers that log paths, so every handler gets
 # the redacted record), and nothing logs form data.
+LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 DEFAULT_EXCEPTION_REPORTER_FILTER = "config.logging.PrivateExceptionReporterFilter"
 LOGGING = {
     "version": 1,
@@ -385,7 +408,10 @@ LOGGING = {
             "filters": ["redact"],
         }
     },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_str("LOG_LEVEL", "INFO", choices=LOG_LEVELS),
+    },
     "loggers": {
         "django.request": {"level": "ERROR", "filters": ["redact"]},
         "django.security": {"filters": ["redact"]},

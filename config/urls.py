@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,6 +13,8 @@ urlpatterns = [
     path("accounts/export/download/", ownership.export_download, name="account_export_download"),
     path("accounts/delete/", ownership.account_delete, name="account_delete"),
     path("accounts/", include("allauth.urls")),
-    path("admin/", admin.site.urls),
-    path("", include("couples.urls")),
 ]
+# Off in production unless the operator names its path (settings.ADMIN_PATH).
+if settings.ADMIN_PATH:
+    urlpatterns.append(path(settings.ADMIN_PATH, admin.site.urls))
+urlpatterns.append(path("", include("couples.urls")))

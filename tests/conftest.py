@@ -136,6 +136,15 @@ def empty_parts_cache():
     caches["parts"].clear()
 
 
+@pytest.fixture(autouse=True)
+def empty_limit_counters():
+    """The rate-limit counters live in Redis with REDIS_URL (config/cache.py),
+    outliving a test run: each test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def uncached_parts(settings):
     """For tests that write rows directly (not through the services, so no

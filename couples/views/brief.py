@@ -30,8 +30,9 @@ def brief_page(request: SpaceRequest, session_id: int) -> HttpResponse:
     return render(request, brief.TEMPLATE, brief.brief_context(request, request.space, session))
 
 
-# A PDF costs about a second of CPU: a person gets a few a minute (per server
-# process: the default cache is in memory), and the printable page at any time.
+# A PDF costs about a second of CPU: a person gets a few a minute, counted in the
+# default cache (Redis with REDIS_URL, so once for every server process; see
+# config/cache.py for Redis being down), and the printable page at any time.
 PDFS_PER_MINUTE = 6
 TOO_MANY_PDFS = (
     "You have downloaded this brief several times in the last minute. "
