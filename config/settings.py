@@ -158,6 +158,9 @@ if REDIS_URL and not CHANNEL_LAYER_ENCRYPTION_KEYS:
     CHANNEL_LAYER_ENCRYPTION_KEYS = [dev_secret("dev-channel-layer.key")]
 # Longer than channels-redis's blocking pop (5 s): see CHANNEL_LAYERS.
 REDIS_SOCKET_TIMEOUT = 15
+# Live sockets one person may hold (devices and tabs), across every process; a
+# new one takes the place of the oldest (realtime/devices.py).
+REALTIME_SOCKETS_PER_PERSON = env_int("REALTIME_SOCKETS_PER_PERSON", 8)
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
