@@ -135,6 +135,10 @@ else:
     _db = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+        # Development's parallel saves (the dev server's threads): a transaction
+        # takes SQLite's write lock when it begins and waits up to 20 s for it,
+        # instead of failing with "database is locked" when two upgrade at once.
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
     }
 _db["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_commonground")}
 DATABASES = {"default": _db}
