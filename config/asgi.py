@@ -9,15 +9,16 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from realtime.routing import websocket_urlpatterns  # noqa: E402
+from realtime.origin import SiteOriginValidator  # noqa: E402
+from realtime.routing import unknown_socket_routes, websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        # The site's own origins only (scheme, host and port: realtime/origin.py).
+        "websocket": SiteOriginValidator(
+            AuthMiddlewareStack(URLRouter([*websocket_urlpatterns, *unknown_socket_routes]))
         ),
     }
 )

@@ -118,6 +118,10 @@ else:
     _db = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+        # Development's parallel saves (the dev server's threads): a transaction
+        # takes SQLite's write lock when it begins and waits up to 20 s for it,
+        # instead of failing with "database is locked" when two upgrade at once.
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
     }
 _db["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_commonground")}
 DATABASES = {"default": _db}
@@ -141,6 +145,9 @@ if REDIS_URL and not CHANNEL_LAYER_ENCRYPTION_KEYS:
     CHANNEL_LAYER_ENCRYPTION_KEYS = [dev_secret("dev-channel-layer.key")]
 # Longer than channels-redis's blocking pop (5 s): see CHANNEL_LAYERS.
 REDIS_SOCKET_TIMEOUT = 15
+# Live sockets one person may hold (devices and tabs), across every process; a
+# new one takes the place of the oldest (realtime/devices.py).
+REALTIME_SOCKETS_PER_PERSON = env_int("REALTIME_SOCKETS_PER_PERSON", 8)
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {

@@ -20,6 +20,11 @@ Validity travels by event (logout, password change, unlink, deletion end or
 re-route sockets at once); every ``RECHECK_BEATS`` heartbeats a socket also
 re-checks its session on its own, as a backstop.
 
+Each person holds at most ``REALTIME_SOCKETS_PER_PERSON`` live sockets, counted
+across every process (realtime/devices.py): a new socket takes the place of the
+person's oldest, which closes with 4429 (the page does not reconnect by itself).
+Every heartbeat refreshes the socket's place.
+
 Presence needs no shared store: sockets announce themselves to the couple
 group (hello on join, here every few seconds, bye on leave) and each socket
 counts its partner's live sockets (several devices), forgetting one that has
@@ -37,6 +42,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from . import rendering
+from .devices import places_for
 from .groups import couple_group, user_group
 from .layer import release_channel
 
@@ -44,6 +50,9 @@ logger = logging.getLogger(__name__)
 
 CLOSE_SIGNED_OUT = 4401  # no valid session: the page must not reconnect
 CLOSE_TRY_AGAIN = 1013  # the channel layer (Redis) failed: the page reconnects
+# A newer socket of the same person took this one's place (too many open at once):
+# the page says live updates are paused here and does not reconnect by itself.
+CLOSE_REPLACED = 4429
 # The backstop re-check of the session, every this many heartbeats (~1 minute).
 RECHECK_BEATS = 4
 
@@ -54,6 +63,17 @@ def presence_interval():
     # sends one per interval to its couple, so this is the idle cost of an open
     # dashboard: 15 s keeps 1,000 sockets from eating a core (docs/benchmarks.md).
     return float(getattr(settings, "REALTIME_PRESENCE_INTERVAL", 15.0))
+
+
+def sockets_per_person():
+    # Devices, not tabs: each live socket of a person costs a frame per push and a
+    # heartbeat that reaches every socket of the couple (docs/decisions.md).
+    return max(1, int(getattr(settings, "REALTIME_SOCKETS_PER_PERSON", 8)))
+
+
+def place_stale_after():
+    # A place not refreshed for three heartbeats belonged to a process that died.
+    return 3 * presence_interval()
 
 
 class SpaceConsumer(AsyncWebsocketConsumer):
@@ -72,6 +92,7 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         self.heartbeat = None
         self.ended = False
         self.csrf_secret = None
+        self.opened = None  # this socket's place among its person's (realtime/devices.py)
         self.session_key = getattr(self.scope.get("session"), "session_key", None)
         await self.accept()
         user = self.scope.get("user")
@@ -88,6 +109,9 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         # connection from before the outage.
         for attempt in (1, 2):
             try:
+                if not await self.take_place():
+                    await self.end(CLOSE_REPLACED)
+                    return
                 await self.channel_layer.group_add(user_group(self.user_id), self.channel_name)
                 await self.follow(state)
                 break
@@ -145,6 +169,11 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             await self.end(CLOSE_SIGNED_OUT)
             return
         await self.checked_state()
+
+    async def socket_replaced(self, event):
+        """A newer socket of this person took this one's place."""
+        if not self.ended:
+            await self.end(CLOSE_REPLACED)
 
     async def presence(self, event):
         if self.ended or event["couple"] != self.couple_id or event["user"] == self.user_id:
@@ -207,6 +236,25 @@ class SpaceConsumer(AsyncWebsocketConsumer):
                 couple_group(self.couple_id), self.presence_event("hello")
             )
 
+    async def take_place(self):
+        """Take (or refresh) this socket's place among its person's sockets and
+        tell the sockets it displaces to close. False if this socket has no
+        place any more (a newer one took it and the message did not reach us)."""
+        place = await places_for(self.channel_layer).take(
+            self.user_id,
+            self.channel_name,
+            opened=self.opened,
+            cap=sockets_per_person(),
+            stale_after=place_stale_after(),
+        )
+        self.opened = place.opened
+        for channel in place.replaced:
+            if channel != self.channel_name:
+                # A full queue: that socket finds out at its next heartbeat.
+                with contextlib.suppress(ChannelFull):
+                    await self.channel_layer.send(channel, {"type": "socket.replaced"})
+        return not place.lost(self.channel_name)
+
     async def push_presence(self, was_present):
         if self.partner_present == was_present or self.couple_id is None:
             return
@@ -223,6 +271,10 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             await asyncio.sleep(interval)
             beats += 1
             try:
+                if not await self.take_place():
+                    self.heartbeat = None
+                    await self.end(CLOSE_REPLACED)
+                    return
                 if beats % RECHECK_BEATS == 0 and await self.checked_state() is None:
                     return  # the session ended without an event reaching us: closed
                 if self.couple_id is not None:
@@ -258,6 +310,8 @@ class SpaceConsumer(AsyncWebsocketConsumer):
                 )
             if self.user_id is not None:
                 await self.channel_layer.group_discard(user_group(self.user_id), self.channel_name)
+            if self.opened is not None:
+                await places_for(self.channel_layer).leave(self.user_id, self.channel_name)
         except Exception as error:  # Redis down: the group entries expire
             logger.warning("live socket could not leave its groups (%s)", type(error).__name__)
 

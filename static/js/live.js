@@ -4,7 +4,8 @@
  * swaps every pushed part by id. This file adds what the extension does not:
  * - reconnect back-off capped at a few seconds, and a retry after closes the
  *   extension gives up on (1000/1001: server restart), but never after 4xxx
- *   (signed out: reconnecting could not succeed);
+ *   (signed out: reconnecting could not succeed; 4429: a newer socket of the
+ *   same person took this one's place, so the page stays paused);
  * - convergence: each push carries the couple's sequence number (#live-seq);
  *   a gap, a hello showing a newer number, or any reconnect refetches the
  *   dashboard's parts over HTTP (GET /parts/space/), where the truth is;
@@ -76,6 +77,18 @@
     var handled = [1006, 1011, 1012, 1013].indexOf(code) >= 0;
     var wrapper = event.detail.socketWrapper;
     if (handled || !wrapper) { return; }
+    if (code === 4429) {
+      // A newer socket of this person took this one's place (too many devices or
+      // tabs open at once): stay paused. Reconnecting would only push out another
+      // of their pages, and that one this one, in a loop; a reload is the choice.
+      var note = document.getElementById("live-paused");
+      if (note) {
+        note.textContent = "Live updates are paused here: this dashboard is open on " +
+          "many other devices or tabs. Reload the page to make this one live again. " +
+          "What you save is kept.";
+      }
+      return;
+    }
     var delay = htmx.config.wsReconnectDelay(retries++);
     if (code >= 4000 && code < 5000) {
       // The socket's session ended. Ask over HTTP: signed out, htmx follows the
