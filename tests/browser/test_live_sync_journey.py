@@ -438,3 +438,40 @@ def test_logging_out_in_one_tab_sends_the_other_tab_to_the_login_page(
     # Sent away, the page opened no new socket (it could only have been refused).
     assert sockets_after_logout == []
     people.assert_clean()
+
+
+def test_the_oldest_of_too_many_open_dashboards_stays_paused_until_reloaded(
+    new_context, people, log_in, alice, couple
+):
+    """Past the cap of live sockets per person (REALTIME_SOCKETS_PER_PERSON, 8), the
+    oldest page is closed with 4429: it says so, and does not reconnect (which
+    would push out another of alice's pages, and that one this one, in a loop)."""
+    cap = 8
+    context = new_context("alice")
+    first = log_in(context.new_page(), alice)
+    wait_until_live(first)
+    sockets = []
+    first.on("websocket", lambda socket: sockets.append(socket.url))
+    others = []
+    for _ in range(cap):
+        page = context.new_page()
+        page.goto(first.url)
+        wait_until_live(page)
+        others.append(page)
+    paused = first.locator("#live-paused")
+    expect(paused).to_be_visible(timeout=LIVE_MS)
+    expect(paused).to_contain_text("Reload the page to make this one live again")
+    # Every later page is live; the first one never tried again. (The newest
+    # page's hello arrived after the first one was closed: by then a reconnect
+    # would have opened a socket, and the back-off is under a second.)
+    newest = context.new_page()
+    newest.goto(first.url)
+    wait_until_live(newest)
+    assert sockets == []
+    for page in others[1:]:
+        expect(page.locator("#live-paused")).to_be_hidden()
+    # A reload is the choice: the page is live again.
+    first.reload()
+    wait_until_live(first)
+    expect(first.locator("#live-paused")).to_be_hidden()
+    people.assert_clean()
