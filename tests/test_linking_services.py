@@ -108,21 +108,67 @@ def test_code_guessing_is_throttled_per_person(alice, bob, settings):
     _invite, code = linking.create_invite(creator=alice)
     for _ in range(3):
         with pytest.raises(ServiceError, match="does not match"):
-            linking.accept_invite(user=bob, code="ZZZZZZZZ", ip_address="10.0.0.1")
+            linking.accept_invite(user=bob, code="ZZZZZZZZ")
     with pytest.raises(Throttled):
-        linking.accept_invite(user=bob, code=code, ip_address="10.0.0.2")
+        linking.accept_invite(user=bob, code=code)
     assert current_space(bob) is None
     assert InviteAttempt.objects.filter(user=bob).count() == 3
 
 
-def test_code_guessing_is_throttled_per_address_across_accounts(alice, settings):
+@pytest.mark.parametrize(
+    "spoil, message",
+    [
+        ("malformed", "does not match"),
+        ("unknown", "does not match"),
+        ("used", "already been used"),
+        ("withdrawn", "withdrawn"),
+        ("expired", "expired"),
+        ("own", "your own invite"),
+    ],
+)
+def test_every_refused_code_counts_as_an_attempt(alice, bob, carol, settings, spoil, message):
+    """A real code that cannot be used is still a code looked at: it counts, so
+    trying used, withdrawn or expired codes is no way around the limit."""
+    settings.INVITE_ATTEMPT_LIMIT = 2
+    guesser = alice if spoil == "own" else bob
+    _invite, code = linking.create_invite(creator=alice)
+    if spoil == "malformed":
+        code = "ZZZ"
+    elif spoil == "unknown":
+        code = "ZZZZZZZZ"
+    elif spoil == "used":
+        linking.accept_invite(user=carol, code=code)
+    elif spoil == "withdrawn":
+        linking.revoke_invite(creator=alice)
+    elif spoil == "expired":
+        Invite.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    for _ in range(2):
+        with pytest.raises(ServiceError, match=message):
+            linking.accept_invite(user=guesser, code=code)
+    assert InviteAttempt.objects.filter(user=guesser).count() == 2
+    with pytest.raises(Throttled):
+        linking.accept_invite(user=guesser, code=code)
+    assert InviteAttempt.objects.filter(user=guesser).count() == 2
+
+
+def test_a_linked_person_is_refused_before_the_code_is_looked_at(alice, bob, carol, couple):
+    """The same answer whether the code is real or not (no oracle for linked
+    people), and nothing counted: it says nothing about any code."""
+    _invite, code = linking.create_invite(creator=carol)
+    for attempt in (code, "ZZZZZZZZ"):
+        with pytest.raises(ServiceError, match="already linked"):
+            linking.accept_invite(user=alice, code=attempt)
+    assert not InviteAttempt.objects.exists()
+
+
+def test_other_peoples_wrong_codes_never_refuse_a_valid_one(alice, bob, settings):
     settings.INVITE_ATTEMPT_LIMIT = 1
     _invite, code = linking.create_invite(creator=alice)
-    for _ in range(4):
+    for _ in range(10):
         with pytest.raises(ServiceError):
-            linking.accept_invite(user=UserFactory(), code="ZZZZZZZZ", ip_address="10.9.9.9")
-    with pytest.raises(Throttled):
-        linking.accept_invite(user=UserFactory(), code=code, ip_address="10.9.9.9")
+            linking.accept_invite(user=UserFactory(), code="ZZZZZZZZ")
+    linking.accept_invite(user=bob, code=code)
+    assert current_space(bob).partner == alice
 
 
 def test_old_attempts_stop_counting_after_the_window(alice, bob, settings):

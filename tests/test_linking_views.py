@@ -1,14 +1,18 @@
 """Every foundation view, seen by anonymous, alice and bob (a couple) and carol (outsider)."""
 
+import json
 import re
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.urls import reverse
 
 from couples.access import current_space
 from couples.domain.invite_codes import format_code
 from couples.models import Couple, Invite, Membership
 from couples.services import linking
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,15 +73,69 @@ def test_dashboard_refuses_post(alice_client):
 # --- invites -------------------------------------------------------------------
 
 
-def test_making_an_invite_shows_the_code_once(alice_client, alice):
+def _database_text():
+    """Every row of every table as text, plus every stored session decoded."""
+    chunks = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            quoted = connection.ops.quote_name(table)
+            cursor.execute(f"SELECT CAST(t AS text) FROM {quoted} AS t")  # noqa: S608
+            chunks.extend(row[0] for row in cursor.fetchall())
+    chunks.extend(json.dumps(s.get_decoded()) for s in Session.objects.all())
+    return "\n".join(chunks)
+
+
+def test_making_an_invite_without_javascript_redirects_and_shows_the_code_once(alice_client, alice):
     response = alice_client.post(reverse("invite_create"))
+    assert response.status_code == 302 and response["Location"] == reverse("invite_create")
+    # Between the POST and the GET the code waits sealed: never in clear in the database.
+    invite = Invite.objects.get(creator=alice)
+    everything = _database_text()
+    shown = alice_client.get(response["Location"])
+    assert shown.status_code == 200 and "no-store" in shown["Cache-Control"]
+    code = _code_on(shown)
+    assert linking.code_digest(code.replace("-", "")) == invite.code_digest
+    for spelling in (code, code.replace("-", "")):
+        assert spelling not in everything and spelling not in _database_text()
+    # A reload of that page (a GET) shows it no more, and makes no new code.
+    again = alice_client.get(response["Location"])
+    assert again.status_code == 302 and again["Location"] == reverse("dashboard")
+    dashboard = alice_client.get("/").content.decode()
+    assert code not in dashboard and "You have an open invite" in dashboard
+    assert list(Invite.objects.values_list("pk", flat=True)) == [invite.pk]
+
+
+def test_a_held_code_is_shown_only_for_the_invite_still_open(alice_client, alice):
+    alice_client.post(reverse("invite_create"))
+    linking.revoke_invite(creator=alice)
+    assert alice_client.get(reverse("invite_create")).status_code == 302
+    alice_client.post(reverse("invite_create"))
+    linking.create_invite(creator=alice)  # another device made a newer one
+    assert alice_client.get(reverse("invite_create")).status_code == 302
+
+
+def test_a_held_code_expires(alice_client, alice, monkeypatch):
+    from couples.views import linking as views
+
+    alice_client.post(reverse("invite_create"))
+    monkeypatch.setattr(views, "FRESH_CODE_SECONDS", -1)
+    assert alice_client.get(reverse("invite_create")).status_code == 302
+
+
+def test_the_code_is_held_for_its_own_session_only(alice_client, make_client, alice):
+    alice_client.post(reverse("invite_create"))
+    other_device = make_client(alice)
+    assert other_device.get(reverse("invite_create")).status_code == 302
+    assert alice_client.get(reverse("invite_create")).status_code == 200
+
+
+def test_htmx_invite_shows_the_code_at_once_and_holds_nothing(alice_client, alice):
+    response = alice_client.post(reverse("invite_create"), htmx=True)
     assert response.status_code == 200
     code = _code_on(response)
-    assert (
-        linking.code_digest(code.replace("-", "")) == Invite.objects.get(creator=alice).code_digest
-    )
-    again = alice_client.get("/").content.decode()
-    assert code not in again and "You have an open invite" in again
+    assert linking.code_digest(code.replace("-", "")) == Invite.objects.get().code_digest
+    assert code.replace("-", "") not in _database_text()
+    assert alice_client.get(reverse("invite_create")).status_code == 302
 
 
 def test_htmx_invite_returns_only_the_linking_partial(alice_client):
@@ -201,6 +259,25 @@ def test_guessing_is_throttled_with_429(bob_client, bob, settings):
     response = bob_client.post(reverse("join"), {"code": "ZZZZZZZZ"}, htmx=True)
     assert response.status_code == 429
     assert "Too many codes" in response.content.decode()
+
+
+def test_a_valid_code_is_never_refused_because_others_at_the_same_address_guessed_wrong(
+    make_client, alice, bob, settings
+):
+    """A household or a carrier's NAT shares one address: strangers behind it
+    guessing wrong never stop bob from typing the code alice gave him."""
+    settings.INVITE_ATTEMPT_LIMIT = 1
+    _invite, code = linking.create_invite(creator=alice)
+    shared_address = {"REMOTE_ADDR": "198.51.100.7"}
+    for _ in range(25):
+        stranger = make_client(UserFactory())
+        response = stranger.post(reverse("join"), {"code": "ZZZZZZZZ"}, **shared_address)
+        assert response.status_code == 422
+        again = stranger.post(reverse("join"), {"code": "ZZZZZZZZ"}, **shared_address)
+        assert again.status_code == 429  # each stranger's own limit holds
+    response = make_client(bob).post(reverse("join"), {"code": code}, **shared_address)
+    assert response.status_code == 302
+    assert current_space(bob).partner == alice
 
 
 def test_join_requires_csrf(bob_client, alice, bob):

@@ -1,5 +1,7 @@
 """Deleting an account: checked in the database afterwards, table by table."""
 
+import json
+
 import pytest
 from axes.models import AccessAttempt, AccessLog
 from django.apps import apps
@@ -25,7 +27,7 @@ from couples.models import (
     TimingGrid,
 )
 from couples.services import linking, ownership, therapy
-from tests.factories import PASSWORD, space_of
+from tests.factories import PASSWORD, link, space_of
 from tests.ownership_helpers import DAY, populate, populate_moment
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +100,7 @@ def test_deleting_removes_everything_alice_wrote_and_every_reference_to_her(
     alice_words, _bob_words = written
     alice_id = alice.pk
     other_device = make_client(alice)
-    InviteAttempt.objects.create(user=alice, ip_address="192.0.2.7")
+    InviteAttempt.objects.create(user=alice)
     AccessLog.objects.create(
         username="Alice@Example.com", ip_address="192.0.2.7", user_agent="x", http_accept="*/*"
     )
@@ -324,3 +326,60 @@ def test_deleting_leaves_no_row_or_word_of_her_asks_decline_cards_or_rain_checks
     dashboard = bob_client.get("/").content.decode()
     for canary in alice_moment.canaries():
         assert canary not in dashboard
+
+
+def test_the_partners_answers_to_her_proposals_and_his_asks_for_them_survive_her_deletion(
+    alice, bob, carol, alice_client, bob_client, couple
+):
+    """A way to be close alice proposed is the question bob answered: his answer
+    and his ask for it are his, so the activity stays (its name, no author) in
+    the dissolved couple's list. Her own answers go, and one nobody else needs
+    goes with her."""
+    from couples.models import AlternativeActivity, AlternativeAnswer
+    from couples.services import alternatives, moment
+
+    propose = alternatives.propose_activity
+    answer = alternatives.answer_activity
+    answered = propose(space=space_of(alice), name="Alice-proposal-bob-answered")
+    agreed = propose(space=space_of(alice), name="Alice-proposal-agreed")
+    unneeded = propose(space=space_of(alice), name="Alice-proposal-nobody-else-answered")
+    bobs = propose(space=space_of(bob), name="Bob-proposal")
+    answer(space=space_of(alice), activity_id=answered.pk, answer="no")
+    answer(space=space_of(bob), activity_id=answered.pk, answer="maybe")
+    for person in (alice, bob):
+        answer(space=space_of(person), activity_id=agreed.pk, answer="yes")
+    answer(space=space_of(alice), activity_id=unneeded.pk, answer="maybe")
+    answer(space=space_of(alice), activity_id=bobs.pk, answer="no")
+    bobs_ask = moment.ask(
+        space=space_of(bob), kind="alternative", activity_id=agreed.pk, words="Bob-ask-words"
+    )
+    alice_id = alice.pk
+
+    assert delete_through_the_page(alice_client).status_code == 302
+
+    assert rows_referencing(alice_id) == []
+    kept = {a.pk: a for a in AlternativeActivity.objects.filter(couple=couple)}
+    assert set(kept) == {answered.pk, agreed.pk, bobs.pk}
+    assert kept[answered.pk].name == "Alice-proposal-bob-answered"
+    assert kept[answered.pk].author_id is None and kept[bobs.pk].author == bob
+    # Bob's answers are all still his; not one of hers is left anywhere.
+    assert sorted(
+        AlternativeAnswer.objects.values_list("user_id", "activity_id", "answer")
+    ) == sorted([(bob.pk, answered.pk, "maybe"), (bob.pk, agreed.pk, "yes")])
+    # His ask still names the agreed way to be close it asked for.
+    bobs_ask.refresh_from_db()
+    assert bobs_ask.activity_id == agreed.pk
+    export = json.loads(bob_client.get(reverse("account_export_download")).content)
+    assert sorted((a["activity"], a["answer"]) for a in export["alternative_answers"]) == [
+        ("Alice-proposal-agreed", "yes"),
+        ("Alice-proposal-bob-answered", "maybe"),
+    ]
+    assert [a["activity"] for a in export["asks"]] == ["Alice-proposal-agreed"]
+    everything = database_text()
+    assert "Alice-proposal-nobody-else-answered" not in everything
+    # The kept activities belong to the dissolved couple: a new partner never sees them.
+    link(bob, carol)
+    propose(space=space_of(carol), name="Carol-proposal")
+    page = bob_client.get(reverse("alternatives")).content.decode()
+    assert "Carol-proposal" in page
+    assert "Alice-proposal" not in page and "Bob-proposal" not in page

@@ -321,7 +321,9 @@ async def test_forms_pushed_over_the_socket_carry_a_csrf_token_the_browser_can_u
     frame = (await frames_until(alice_socket, 'id="linking"'))[-1]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', frame).group(1)
 
-    response = await sync_to_async(alice_client.post)("/invite/", {"csrfmiddlewaretoken": token})
+    response = await sync_to_async(alice_client.post)(
+        "/invite/", {"csrfmiddlewaretoken": token}, follow=True
+    )
     assert response.status_code == 200 and 'id="invite-code"' in response.content.decode()
     forged = await sync_to_async(alice_client.post)("/invite/", {"csrfmiddlewaretoken": "x" * 64})
     assert forged.status_code == 403

@@ -52,7 +52,10 @@ class AlternativeActivity(models.Model):
     catalogue_key = models.SlugField(max_length=40, unique=True, null=True, blank=True)
     position = models.PositiveSmallIntegerField(null=True, blank=True)
     # Proposals belong to their author and are shared in one couple. The author
-    # is kept for the author's own export and deletion; it is never shown.
+    # is kept for the author's own export and deletion; it is never shown. When
+    # the author deletes their account, a proposal the partner answered or asked
+    # for stays (author null) so the partner's own answers keep their meaning;
+    # the others go with the account (couples/services/ownership.py).
     couple = models.ForeignKey(
         "couples.Couple",
         on_delete=models.CASCADE,
@@ -62,7 +65,7 @@ class AlternativeActivity(models.Model):
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="proposed_alternatives",
@@ -81,7 +84,7 @@ class AlternativeActivity(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(couple__isnull=True, author__isnull=True, catalogue_key__isnull=False)
-                    | Q(couple__isnull=False, author__isnull=False, catalogue_key__isnull=True)
+                    | Q(couple__isnull=False, catalogue_key__isnull=True)
                 ),
                 name="activity_is_catalogue_or_proposal",
             ),

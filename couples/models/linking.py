@@ -117,14 +117,15 @@ class Invite(models.Model):
 
 
 class InviteAttempt(models.Model):
-    """A failed attempt to accept an invite code, kept to throttle guessing.
+    """A refused attempt to accept an invite code, kept to throttle guessing.
 
     Stored in the database (not a per-process cache) so the limit holds across
-    every server process. Rows older than the window are deleted as we go.
+    every server process, and counted per person only (no address is kept: a
+    code is never refused because someone else behind the same address guessed
+    wrong). Rows older than the window are deleted as we go.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    ip_address = models.CharField(max_length=45, blank=True)
     attempted_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -64,52 +64,92 @@ def revoke_invite(*, creator):
         ).update(revoked_at=timezone.now())
 
 
-def _check_throttle(*, user, ip_address):
-    window_start = timezone.now() - timedelta(minutes=settings.INVITE_ATTEMPT_WINDOW_MINUTES)
-    InviteAttempt.objects.filter(attempted_at__lt=window_start).delete()
-    recent = InviteAttempt.objects.filter(attempted_at__gte=window_start)
-    limit = settings.INVITE_ATTEMPT_LIMIT
-    by_user = recent.filter(user=user).count()
-    by_ip = recent.filter(ip_address=ip_address).count() if ip_address else 0
-    # An address may be shared (a household, a carrier NAT): allow it a few people's worth.
-    if by_user >= limit or by_ip >= limit * 4:
-        minutes = settings.INVITE_ATTEMPT_WINDOW_MINUTES
+# pg_advisory_xact_lock(class, object): this class holds "invite guesses of person <id>".
+_GUESSES_LOCK_CLASS = 0x4349  # "CI"
+_NO_MATCH = "That code does not match an invite. Check it and try again."
+
+
+def _serialize_guesses(user):
+    """One person's code attempts, one at a time, across every process: the
+    count and the record of an attempt happen under this lock, so parallel
+    requests cannot all read the same count. An advisory lock rather than the
+    person's row: accepting later locks both people's rows in id order, and two
+    people accepting each other's invites at once must not deadlock on a row one
+    of them took first. (SQLite, development only, serializes writers itself.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [_GUESSES_LOCK_CLASS, user.pk % 2**31],  # int4; a collision only serializes
+            )
+
+
+def _forget_old_attempts(window_start):
+    # Rows another transaction is deleting are skipped, never waited on.
+    old = list(
+        InviteAttempt.objects.filter(attempted_at__lt=window_start)
+        .select_for_update(skip_locked=True)
+        .values_list("pk", flat=True)[:500]
+    )
+    if old:
+        InviteAttempt.objects.filter(pk__in=old).delete()
+
+
+def _check_throttle(*, user):
+    """Only the person's own attempts count: a code is never refused because
+    someone else behind the same address guessed wrong (docs/decisions.md)."""
+    minutes = settings.INVITE_ATTEMPT_WINDOW_MINUTES
+    window_start = timezone.now() - timedelta(minutes=minutes)
+    _forget_old_attempts(window_start)
+    attempts = InviteAttempt.objects.filter(user=user, attempted_at__gte=window_start).count()
+    if attempts >= settings.INVITE_ATTEMPT_LIMIT:
         raise Throttled(
             f"Too many codes that did not match. Please wait {minutes} minutes and try again."
         )
 
 
-class _UnknownCode(InviteError):
-    pass
-
-
-def accept_invite(*, user, code, ip_address=""):
+def accept_invite(*, user, code):
     """Link ``user`` with the invite's creator. Returns the new couple.
 
     Every refusal raises ``InviteError`` (or ``Throttled``) and changes nothing,
-    except that a code matching no invite is counted against the guesser.
+    except that every code that was looked at and refused (no such invite, or one
+    used, withdrawn, expired or the person's own) counts as an attempt. Counting
+    and recording happen in one transaction under the person's lock, so the limit
+    is exact under parallel requests.
     """
-    _check_throttle(user=user, ip_address=ip_address)
     code = normalize_code(code)
-    try:
-        with transaction.atomic():
-            return _accept(user=user, code=code)
-    except _UnknownCode:
-        InviteAttempt.objects.create(user=user, ip_address=ip_address)
-        raise
+    with transaction.atomic():
+        _serialize_guesses(user)
+        _check_throttle(user=user)
+        if _is_linked(user):
+            # Said before the code is looked at: no answer here depends on it.
+            raise InviteError("You are already linked with a partner. Unlink first.")
+        try:
+            with transaction.atomic():
+                return _accept(user=user, code=code)
+        except InviteError as error:
+            refusal = error
+        InviteAttempt.objects.create(user=user)
+    raise refusal
 
 
 def _accept(*, user, code):
     if not is_well_formed(code):
-        raise _UnknownCode("That code does not match an invite. Check it and try again.")
+        raise InviteError(_NO_MATCH)
+    digest = code_digest(code)
+    creator_id = Invite.objects.filter(code_digest=digest).values_list("creator_id", flat=True)
+    creator_id = creator_id.first()
+    if creator_id is None:
+        raise InviteError(_NO_MATCH)
+    # Both people's rows first, in id order, and only then the invite: two people
+    # accepting each other's invites at the same moment queue here, where taking
+    # an invite row first deadlocked (each revokes the other's invite at the end).
+    _lock_users(user.pk, creator_id)
     invite = (
-        Invite.objects.select_for_update()
-        .select_related("creator")
-        .filter(code_digest=code_digest(code))
-        .first()
-    )
-    if invite is None:
-        raise _UnknownCode("That code does not match an invite. Check it and try again.")
+        Invite.objects.select_for_update().select_related("creator").filter(code_digest=digest)
+    ).first()
+    if invite is None:  # the creator's account was deleted meanwhile
+        raise InviteError(_NO_MATCH)
     if invite.creator_id == user.pk:
         raise InviteError("This is your own invite: send it to your partner to accept.")
     if invite.accepted_at is not None:
@@ -118,7 +158,6 @@ def _accept(*, user, code):
         raise InviteError("This invite was withdrawn. Ask for a new one.")
     if invite.is_expired():
         raise InviteError("This invite has expired. Ask for a new one.")
-    _lock_users(user.pk, invite.creator_id)
     if _is_linked(user):
         raise InviteError("You are already linked with a partner. Unlink first.")
     if _is_linked(invite.creator):

@@ -6,7 +6,10 @@ Order matters and lives in one place, ``delete_account``:
    commit), and this person's sockets are asked to re-check and close.
 2. Sessions the person planned that hold nobody else's topics are deleted;
    sessions that hold the partner's topics stay (``created_by`` becomes null) so
-   the partner keeps what they wrote.
+   the partner keeps what they wrote. Likewise the ways to be close the person
+   proposed: those the partner answered or asked for stay (``author`` null, the
+   name kept, in the dissolved couple's list) so the partner's answers keep what
+   they answered; the rest are deleted.
 3. Every Django session of the person is deleted (the session engine is the
    database), so every device is signed out.
 4. Login records kept by django-axes under the person's addresses are deleted.
@@ -32,7 +35,14 @@ from django.db.models import Exists, OuterRef
 from realtime import broadcast
 
 from ..domain.errors import Invalid
-from ..models import AgendaTopic, Membership, TherapySession
+from ..models import (
+    AgendaTopic,
+    AlternativeActivity,
+    AlternativeAnswer,
+    Ask,
+    Membership,
+    TherapySession,
+)
 from . import linking as linking_service
 
 
@@ -57,6 +67,7 @@ def delete_account(*, user, password):
         # person any more and close, on every device.
         broadcast.session_changed(user=user.pk)
         _delete_sessions_planned_alone(user)
+        _delete_proposals_nobody_else_needs(user)
         _end_django_sessions(user)
         _forget_login_records(user)
         user_id = user.pk
@@ -68,6 +79,20 @@ def _delete_sessions_planned_alone(user):
     """A session the person planned goes with them unless it holds someone else's topic."""
     others_topic = AgendaTopic.objects.filter(session=OuterRef("pk")).exclude(added_by=user)
     TherapySession.objects.filter(created_by=user).exclude(Exists(others_topic)).delete()
+
+
+def _delete_proposals_nobody_else_needs(user):
+    """A way to be close the person proposed goes with them, unless the partner
+    answered it or asked for it: then it stays in the dissolved couple's list,
+    with its name and without an author, so the partner's answers and asks keep
+    their meaning (docs/decisions.md, "Nothing lost")."""
+    answered_by_others = AlternativeAnswer.objects.filter(activity=OuterRef("pk")).exclude(
+        user=user
+    )
+    asked_by_others = Ask.objects.filter(activity=OuterRef("pk")).exclude(asker=user)
+    AlternativeActivity.objects.filter(author=user).exclude(Exists(answered_by_others)).exclude(
+        Exists(asked_by_others)
+    ).delete()
 
 
 def _end_django_sessions(user):

@@ -1,14 +1,17 @@
 """Linking two accounts (invite, accept) and unlinking."""
 
+import base64
+
+from cryptography.fernet import Fernet, InvalidToken
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.throttling import client_ip
-
-from ..access import current_space
+from ..access import current_space, open_invite_for
 from ..domain.errors import DomainError
 from ..domain.invite_codes import format_code
 from ..forms.linking import JoinForm, UnlinkForm
@@ -27,19 +30,69 @@ def _dashboard_context(request, **extra) -> dict:
     return dashboard_context(request, current_space(request.user), **extra)
 
 
-@require_POST
+# Between the no-JavaScript POST that makes a code and the GET that shows it, the
+# code waits in the session, sealed (Fernet, with a key derived from SECRET_KEY)
+# and for at most FRESH_CODE_SECONDS: the session table (the database) never
+# holds it in clear, and the GET takes it out, so it is shown once.
+_FRESH_CODE_KEY = "linking.fresh_invite_code"
+FRESH_CODE_SECONDS = 300
+
+
+def _fresh_code_box() -> Fernet:
+    key = salted_hmac("couples.fresh-invite-code", "fernet-key", algorithm="sha256").digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def _hold_fresh_code(request, invite, code) -> None:
+    sealed = _fresh_code_box().encrypt(code.encode("ascii")).decode("ascii")
+    request.session[_FRESH_CODE_KEY] = {"invite": invite.pk, "sealed": sealed}
+
+
+def _take_fresh_code(request):
+    """The code held for this person's current open invite, once; else None."""
+    held = request.session.pop(_FRESH_CODE_KEY, None)
+    invite = open_invite_for(request.user)
+    if not isinstance(held, dict) or invite is None or held.get("invite") != invite.pk:
+        return None, invite
+    try:
+        sealed = str(held.get("sealed", "")).encode("ascii")
+        code = _fresh_code_box().decrypt(sealed, ttl=FRESH_CODE_SECONDS).decode("ascii")
+    except (InvalidToken, UnicodeError):
+        return None, invite
+    if linking.code_digest(code) != invite.code_digest:
+        return None, invite
+    return code, invite
+
+
+def _linking_with_code(request, invite, code) -> HttpResponse:
+    context = _dashboard_context(
+        request, open_invite=invite, new_code=format_code(code), new_code_raw=code
+    )
+    return render_part(request, DASHBOARD, context, partial="linking")
+
+
+@sensitive_variables()
+@require_http_methods(["GET", "POST"])
 @login_required
 def invite_create(request):
+    """POST makes a code. htmx gets the section with the code at once; a plain
+    form post is redirected to the GET, which shows the code this once (a reload
+    re-GETs and makes nothing new)."""
+    if request.method == "GET":
+        code, invite = _take_fresh_code(request)
+        if code is None:
+            return _to_dashboard(request)
+        return _linking_with_code(request, invite, code)
     try:
         invite, code = linking.create_invite(creator=request.user)
     except DomainError as error:
         context = _dashboard_context(request, invite_error=error.message)
         return render_part(request, DASHBOARD, context, partial="linking", status=error.status)
-    # Rendered, not redirected: the code is shown this once and never stored in clear.
-    context = _dashboard_context(
-        request, open_invite=invite, new_code=format_code(code), new_code_raw=code
-    )
-    return render_part(request, DASHBOARD, context, partial="linking")
+    if request.htmx:
+        # Rendered, not redirected: the code is shown this once and never stored in clear.
+        return _linking_with_code(request, invite, code)
+    _hold_fresh_code(request, invite, code)
+    return redirect("invite_create")
 
 
 @require_POST
@@ -67,9 +120,7 @@ def join(request, code=""):
     status = 200
     if form.is_valid():
         try:
-            linking.accept_invite(
-                user=request.user, code=form.cleaned_data["code"], ip_address=client_ip(request)
-            )
+            linking.accept_invite(user=request.user, code=form.cleaned_data["code"])
         except DomainError as error:
             form.add_error("code", error.message)
             status = error.status

@@ -146,6 +146,11 @@ def test_invite_accept_and_unlink_work_without_javascript(page_for, people, log_
         alice_page.get_by_role("button", name="Make an invite code").click()
     code = alice_page.locator("#invite-code").inner_text()
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+    # The code page is a GET after a redirect: a reload resubmits nothing and
+    # shows the code no more (the invite made stays the one open).
+    alice_page.reload()
+    expect(alice_page.locator("#invite-card")).to_contain_text("You have an open invite")
+    expect(alice_page.locator("#invite-code")).to_have_count(0)
 
     bob_page = log_in(page_for("bob", javascript=False), bob)
     people.watch("bob").allow(r"status of 4(00|22)")
@@ -159,8 +164,7 @@ def test_invite_accept_and_unlink_work_without_javascript(page_for, people, log_
         bob_page.locator("#accept-invite").click()
     expect_linked_with(bob_page, "Alice")
 
-    # Not reload(): alice's page is the answer to her POST, and a reload would resubmit it.
-    alice_page.goto("/")
+    alice_page.reload()
     expect_linked_with(alice_page, "Bob")
 
     with alice_page.expect_navigation():

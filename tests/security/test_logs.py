@@ -94,7 +94,7 @@ def test_a_full_journey_logs_no_password_code_body_or_name(make_client, everythi
     assert alice.post("/accounts/profile/", {"display_name": NEW_DISPLAY_NAME}).status_code == 302
 
     # Alice invites; bob opens the link and accepts it.
-    page = alice.post("/invite/").content.decode()
+    page = alice.post("/invite/", follow=True).content.decode()
     code_1 = INVITE.search(page).group(1)
     bob_client = make_client(bob)
     assert bob_client.get(f"/join/{code_1}/").status_code == 200
@@ -103,7 +103,7 @@ def test_a_full_journey_logs_no_password_code_body_or_name(make_client, everythi
     assert bob_client.get(f"/join/{code_1}/nothing/").status_code == 404
 
     # Carol invites; dave first mistypes, then types the code.
-    page = make_client(carol).post("/invite/").content.decode()
+    page = make_client(carol).post("/invite/", follow=True).content.decode()
     code_2_shown = CODE_SHOWN.search(page).group(1)
     dave_client = make_client(dave)
     assert dave_client.post("/join/", {"code": "ZZZZ-ZZZ9"}).status_code == 422

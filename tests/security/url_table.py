@@ -131,8 +131,9 @@ ROWS = [
     ),
     Row(
         "invite_create",
-        roles(anonymous=app_anonymous(get=False), signed_in=fn(POST=422)),
-        reason="everyone here is linked: 'already linked' (422), nothing created",
+        roles(anonymous=app_anonymous(), signed_in=statuses(GET=302, HX_GET=204, POST=422)),
+        reason="everyone here is linked: 'already linked' (422), nothing created; "
+        "GET shows a code held from a plain POST, once (none here: to the dashboard)",
     ),
     Row(
         "invite_revoke",
