@@ -1,7 +1,8 @@
 """Error reports through sentry-sdk, when ``SENTRY_DSN`` is set, with nothing private.
 
-The SDK is told to send no personal data (``send_default_pii=False``: no user,
-no cookies, no client address), no local variables and no request bodies;
+The SDK is told to collect no personal data (``send_default_pii`` stays off;
+its ``data_collection`` form says it per category: no user, cookies, headers,
+bodies, query strings, SQL parameters or frame variables);
 ``before_send`` then keeps only what locates a bug, whatever an integration
 added:
 
@@ -10,7 +11,8 @@ added:
   query string or environment;
 - exceptions: their type and stack (file, function, line, code) without their
   message, which can carry what someone typed; no frame variables;
-- log events: the message, redacted, without its arguments or extra fields;
+- log events: the message template, redacted, without its arguments or extra
+  fields;
 - breadcrumbs: category, level and redacted message, without their data (SQL
   parameters, for one);
 - no user, and the request id as a tag, to find the matching log lines.
@@ -28,9 +30,19 @@ def init_sentry(*, dsn, environment, **options):
     return sentry_sdk.init(
         dsn=dsn,
         environment=environment,
-        send_default_pii=False,
-        include_local_variables=False,
-        max_request_body_size="never",
+        # The SDK's structured form of send_default_pii=False (which it
+        # deprecates), stricter: nothing of the person, no cookies, headers,
+        # bodies, query strings, SQL parameters or frame variables.
+        data_collection={
+            "user_info": False,
+            "cookies": {"mode": "off"},
+            "http_headers": {"request": {"mode": "off"}},
+            "http_bodies": [],
+            "url_query_params": {"mode": "off"},
+            "database_query_data": False,
+            "queues": False,
+            "stack_frame_variables": False,
+        },
         before_send=before_send,
         before_breadcrumb=before_breadcrumb,
         traces_sample_rate=0,
@@ -65,7 +77,9 @@ def before_send(event, hint=None):
         _scrub_frames(thread)
     logentry = event.get("logentry")
     if isinstance(logentry, dict):
-        logentry.pop("params", None)
+        # The template without its arguments ("Failed for %s").
+        if logentry.pop("params", None) and logentry.get("message"):
+            logentry["formatted"] = logentry["message"]
         for key in ("message", "formatted"):
             if logentry.get(key):
                 logentry[key] = redact(str(logentry[key]))
