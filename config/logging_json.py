@@ -75,8 +75,8 @@ class PlainFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
 
     def format(self, record):
-        if not hasattr(record, "request_id"):
-            record.request_id = request_id_var.get()
+        if getattr(record, "request_id", None) is None:
+            record.request_id = request_id_var.get() or "-"
         exc_info, record.exc_info, exc_text, record.exc_text = (
             record.exc_info,
             None,
