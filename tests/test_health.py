@@ -94,3 +94,18 @@ def test_the_health_command_fails_when_postgresql_does_not_answer():
         "database": "unavailable",
         "redis": "ok",
     }
+
+
+def test_compose_checks_readiness_and_runs_the_worker_after_the_migrations():
+    import yaml
+
+    services = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]
+    for role, port in (("web", 8000), ("ws", 8001)):
+        probe = " ".join(services[role]["healthcheck"]["test"])
+        assert f"http://127.0.0.1:{port}/healthz/ready" in probe
+    worker = services["worker"]
+    assert worker["command"][:3] == ["python", "manage.py", "worker"]
+    assert worker["image"] == services["web"]["image"]
+    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert worker["healthcheck"]["test"] == ["CMD", "python", "manage.py", "health"]
+    assert services["proxy"]["depends_on"]["ws"]["condition"] == "service_healthy"

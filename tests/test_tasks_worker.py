@@ -7,8 +7,13 @@ worker's schedule (``manage.py worker``) clears expired sessions.
 """
 
 import email
+import os
 import re
+import subprocess
+import sys
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from allauth.usersessions.models import UserSession
@@ -20,7 +25,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts import tasks
 from accounts.mail import mail_from_json, mail_to_json
 from tests.factories import UserFactory
-from tests.worker_support import WorkerProcess
+from tests.worker_support import REPO, WorkerProcess
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -220,3 +225,81 @@ def test_failed_tasks_are_pruned_after_their_retention():
     assert list(DBTaskResult.objects.values_list("id", flat=True)) == [
         DBTaskResult.objects.get(id=recent.id).id
     ]
+
+
+def test_scripts_dev_runs_the_worker_beside_the_server_and_stops_it_with_ctrl_c(tmp_path):
+    """The README's one command: on SQLite with no services, a queued mail is
+    printed by the worker it started; Ctrl+C stops the server and the worker."""
+    import pty
+    import select
+    import signal
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(SQLITE_PATH=str(tmp_path / "dev.sqlite3"), PORT=str(port))
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: scripts/dev on a terminal, as a person runs it
+        os.chdir(REPO)
+        os.execvpe("scripts/dev", ["scripts/dev"], env)  # noqa: S606
+    output = b""
+
+    def read_until(needle, timeout):
+        nonlocal output
+        deadline = time.monotonic() + timeout
+        while needle not in output and time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.2)[0]:
+                try:
+                    output += os.read(fd, 65536)
+                except OSError:
+                    break
+        return needle in output
+
+    try:
+        assert read_until(b"Starting worker", 120), output.decode(errors="replace")[-3000:]
+        assert read_until(b"Quit the server", 60), output.decode(errors="replace")[-3000:]
+        subprocess.run(
+            [
+                *(sys.executable, "manage.py", "shell", "-c"),
+                "from django.core.mail import send_mail; "
+                "send_mail('Queued in dev Wd31', 'b', 'a@example.com', ['b@example.com'])",
+            ],
+            cwd=REPO,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        assert read_until(b"Queued in dev Wd31", 30), output.decode(errors="replace")[-3000:]
+        ours = _workers_on(env["SQLITE_PATH"])
+        assert ours, "no worker process runs on this database"
+        os.write(fd, b"\x03")  # Ctrl+C
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and os.waitpid(pid, os.WNOHANG) == (0, 0):
+            read_until(b"never", 0.2)
+        assert _workers_on(env["SQLITE_PATH"]) == [], "the worker outlived scripts/dev"
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(fd)
+
+
+def _workers_on(sqlite_path):
+    """Worker processes started with this database (others may run on this machine)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if b"manage.py\x00worker" in command and sqlite_path.encode() in environ:
+            found.append(int(entry.name))
+    return found
