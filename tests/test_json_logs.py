@@ -53,17 +53,19 @@ def json_logging_server(tmp_path):
         )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
-    while True:
-        try:
-            requests.get(base + "/healthz/live", timeout=5)
-            break
-        except requests.RequestException:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(log_path.read_text()) from None
-            time.sleep(0.1)
-    yield base, log_path
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        while True:
+            try:
+                requests.get(base + "/healthz/live", timeout=5)
+                break
+            except requests.RequestException:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(log_path.read_text()) from None
+                time.sleep(0.1)
+        yield base, log_path
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def django_lines(log_path):
