@@ -1,6 +1,7 @@
-# The production image: one image, two roles (see docker-compose.yml):
-#   web - gunicorn serving plain HTTP through WSGI (fast path, no thread hand-offs)
-#   ws  - daphne serving the websockets through ASGI (Django Channels)
+# The production image: one image, three roles (see docker-compose.yml):
+#   web    - gunicorn serving plain HTTP through WSGI (fast path, no thread hand-offs)
+#   ws     - daphne serving the websockets through ASGI (Django Channels)
+#   worker - manage.py worker: background tasks queued in PostgreSQL
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

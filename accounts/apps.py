@@ -6,5 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        # Connects the login receiver that counts a login as a fresh confirmation.
-        from . import reauth  # noqa: F401
+        # reauth: a login counts as a fresh confirmation; sessions: who each
+        # session belongs to; tasks: a finished task's row is deleted.
+        from . import reauth, sessions, tasks  # noqa: F401

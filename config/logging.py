@@ -5,12 +5,16 @@ import re
 
 from django.views.debug import SafeExceptionReporterFilter
 
-# Invite links carry their code in the path (/join/<code>/).
-_INVITE_PATH = re.compile(r"(/join/)[^/\s\"?]+", re.IGNORECASE)
+# Secrets that travel in paths: invite links (/join/<code>/), allauth's address
+# confirmation links and password-reset links (their keys sign a person in).
+_SECRET_PATHS = re.compile(
+    r"(/join/|/accounts/confirm-email/|/accounts/password/reset/key/)[^/\s\"?]+",
+    re.IGNORECASE,
+)
 
 
 def redact(text):
-    return _INVITE_PATH.sub(r"\1[redacted]", text)
+    return _SECRET_PATHS.sub(r"\1[redacted]", text)
 
 
 class RedactSecretsFilter(logging.Filter):

@@ -1,4 +1,8 @@
 import http.client
+import logging
+import re
+import time
+import uuid
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject
@@ -10,6 +14,8 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import empty
+
+access_logger = logging.getLogger("commonground.access")
 
 
 class PrivateNoStoreMiddleware:
@@ -151,3 +157,58 @@ class HealthCheckMiddleware:
                 return HttpResponse("database unavailable", status=503, content_type="text/plain")
             return HttpResponse("ok", content_type="text/plain")
         return self.get_response(request)
+
+
+class RequestIdMiddleware:
+    """Gives each request an id: in every log line written while serving it
+    (``config.logging_json``), in the ``X-Request-ID`` response header, and in
+    one access line per request (method, path with invite codes redacted and no
+    query string, status, duration; never a body).
+
+    Behind the trusted proxy (``TRUSTED_PROXY_COUNT`` > 0) the proxy's
+    ``X-Request-ID`` is kept when it looks like an id (letters, digits and
+    ``.-_:``, 8 to 128 characters), so the proxy's and the app's lines share it;
+    otherwise, and without a proxy, a new one is made.
+    """
+
+    _SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from config.logging import redact
+        from config.logging_json import request_id_var
+
+        request_id = None
+        if settings.TRUSTED_PROXY_COUNT > 0:
+            offered = request.META.get("HTTP_X_REQUEST_ID", "")
+            if self._SAFE_ID.fullmatch(offered):
+                request_id = offered
+        request_id = request_id or uuid.uuid4().hex
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        started = time.monotonic()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            duration_ms = round((time.monotonic() - started) * 1000, 1)
+            path = redact(request.path)
+            access_logger.info(
+                "%s %s %s %sms",
+                request.method,
+                path,
+                response.status_code,
+                duration_ms,
+                extra={
+                    "http": {
+                        "method": request.method,
+                        "path": path,
+                        "status": response.status_code,
+                        "duration_ms": duration_ms,
+                    }
+                },
+            )
+            return response
+        finally:
+            request_id_var.reset(token)

@@ -52,13 +52,23 @@ INSTALLED_APPS = [
     "template_partials",
     "allauth",
     "allauth.account",
+    # Which sessions belong to whom (accounts/sessions.py): deletion and sign-out
+    # everywhere end exactly one person's sessions without decoding them all.
+    "allauth.usersessions",
     "axes",
+    # Django's Tasks API (the backport; Django 6 has it as django.tasks) and its
+    # database backend: the queue lives in PostgreSQL (docs/decisions.md).
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "couples",
     "realtime",
 ]
 
 MIDDLEWARE = [
+    # /healthz/live and /healthz/ready, before host checks and every limit (config/health.py).
+    "config.health.HealthEndpointsMiddleware",
+    "config.middleware.RequestIdMiddleware",
     "config.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -290,8 +300,22 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # allauth keeps only its per-address limit.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 
+# --- Background tasks ------------------------------------------------------------
+# One queue in the database, drained by `manage.py worker` (the `worker` service in
+# docker-compose.yml; scripts/dev runs one beside the development server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The worker's own schedule (accounts/management/commands/worker.py): task path ->
+# seconds between runs.
+RECURRING_TASKS = {
+    "accounts.tasks.clear_expired_sessions": env_int("SESSION_CLEANUP_SECONDS", 60 * 60),
+    "accounts.tasks.prune_task_results": 24 * 60 * 60,
+}
+
 # --- Email --------------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Requests only queue a mail (accounts/mail.py); the worker sends it through the
+# backend EMAIL_BACKEND names (console unless set), then deletes the queued copy.
+EMAIL_DELIVERY_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = "accounts.mail.QueuedEmailBackend"
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -403,16 +427,27 @@ REFLECTIONS_REAUTH_MINUTES = env_int("REFLECTIONS_REAUTH_MINUTES", 15)
 # the redacted record), and nothing logs form data.
 LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 DEFAULT_EXCEPTION_REPORTER_FILTER = "config.logging.PrivateExceptionReporterFilter"
+# One JSON line per event in production (config/logging_json.py), each with the
+# request id; readable lines in development. Exceptions: type and stack only.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'plain'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "config.logging.RedactSecretsFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "redact": {"()": "config.logging.RedactSecretsFilter"},
+        "request_id": {"()": "config.logging_json.RequestIdFilter"},
+    },
+    "formatters": {
+        "plain": {"()": "config.logging_json.PlainFormatter"},
+        "json": {"()": "config.logging_json.JsonFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact"],
+            "formatter": LOG_FORMAT,
+            "filters": ["redact", "request_id"],
         }
     },
     "root": {
@@ -437,6 +472,8 @@ LOGGING = {
             "filters": ["redact"],
         },
         "daphne": {"level": "WARNING"},
+        # One line per request (config.middleware.RequestIdMiddleware).
+        "commonground.access": {"level": env_str("ACCESS_LOG_LEVEL", "INFO")},
         "axes": {"level": "WARNING"},
         # Pinned whatever LOG_LEVEL says: at DEBUG these log template contexts
         # (a failed variable lookup prints every value on the page: invite codes,
@@ -448,3 +485,11 @@ LOGGING = {
         "fontTools": {"level": "ERROR"},
     },
 }
+
+# --- Error reports --------------------------------------------------------------
+# sentry-sdk when SENTRY_DSN is set, scrubbed of everything private (config/sentry.py).
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from config.sentry import init_sentry
+
+    init_sentry(dsn=SENTRY_DSN, environment=DJANGO_ENV)

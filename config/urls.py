@@ -1,17 +1,33 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path
 
 from accounts import reauth
 from accounts import views as account_views
+from config import health
 from couples.views import ownership
 
+
+def not_offered(request):
+    """allauth's list of signed-in devices (``accounts/sessions/``) comes with
+    ``allauth.usersessions``, which is here for its records only: signing other
+    devices out from it would not close their live sockets (realtime/signals.py
+    knows logout and password changes, not this)."""
+    raise Http404
+
+
 urlpatterns = [
+    # Served by config.health.HealthEndpointsMiddleware before any other
+    # middleware; the patterns exist for reverse() and the URL table.
+    path("healthz/live", health.live, name="health_live"),
+    path("healthz/ready", health.ready, name="health_ready"),
     path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/confirm-password/", reauth.confirm_password, name="reauth_confirm"),
     path("accounts/export/", ownership.export_page, name="account_export"),
     path("accounts/export/download/", ownership.export_download, name="account_export_download"),
     path("accounts/delete/", ownership.account_delete, name="account_delete"),
+    path("accounts/sessions/", not_offered, name="usersessions_not_offered"),
     path("accounts/", include("allauth.urls")),
 ]
 # Off in production unless the operator names its path (settings.ADMIN_PATH).

@@ -51,8 +51,11 @@ def capture(client, method, url, data=None, *, htmx=False):
             response = client.get(url, htmx=htmx)
         else:
             response = client.post(url, data or {}, htmx=htmx)
+    # X-Request-ID: random per request (config.middleware.RequestIdMiddleware).
     headers = sorted(
-        (k, v) for k, v in response.headers.items() if k not in {"Set-Cookie", "Expires"}
+        (k, v)
+        for k, v in response.headers.items()
+        if k not in {"Set-Cookie", "Expires", "X-Request-ID"}
     )
     return (
         response.status_code,

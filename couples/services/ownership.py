@@ -10,8 +10,9 @@ Order matters and lives in one place, ``delete_account``:
    proposed: those the partner answered or asked for stay (``author`` null, the
    name kept, in the dissolved couple's list) so the partner's answers keep what
    they answered; the rest are deleted.
-3. Every Django session of the person is deleted (the session engine is the
-   database), so every device is signed out.
+3. Every Django session of the person is deleted, found through allauth's
+   user sessions (one row per signed-in session), so every device is signed
+   out without reading anybody else's session.
 4. Login records kept by django-axes under the person's addresses are deleted.
 5. The user row is deleted; the database cascades to everything they wrote:
    statements (with their revisions and the questions asked about them),
@@ -27,11 +28,11 @@ Order matters and lives in one place, ``delete_account``:
    partner's rain checks stay (``answer`` null).
 """
 
-from django.contrib.auth import SESSION_KEY, get_user_model
-from django.contrib.sessions.models import Session
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
+from accounts.sessions import end_all_sessions
 from realtime import broadcast
 
 from ..domain.errors import Invalid
@@ -96,18 +97,9 @@ def _delete_proposals_nobody_else_needs(user):
 
 
 def _end_django_sessions(user):
-    """Delete every stored session signed in as ``user`` (all devices).
-
-    Sessions are signed blobs, so finding a person's means decoding them; this
-    reads the session table once (see docs/decisions.md on its cost).
-    """
-    user_key = str(user.pk)
-    doomed = [
-        session.pk
-        for session in Session.objects.all().iterator(chunk_size=500)
-        if str(session.get_decoded().get(SESSION_KEY, "")) == user_key
-    ]
-    Session.objects.filter(pk__in=doomed).delete()
+    """Delete every stored session signed in as ``user`` (all devices), by the
+    user-session rows that name them: no other session is read or locked."""
+    end_all_sessions(user)
 
 
 def _forget_login_records(user):

@@ -15,3 +15,6 @@ WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None  # nothing collected: whitenoise serves from the finders
 WHITENOISE_AUTOREFRESH = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Queued work (mail) runs at once inside the server: the journeys read the mail
+# file right away. The worker process itself is proven by tests/test_tasks_worker.py.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -25,10 +25,11 @@ INVITE = re.compile(r"/join/([A-Z0-9]{8})/")
 CODE_SHOWN = re.compile(r'id="invite-code">([A-Z0-9]{4}-[A-Z0-9]{4})<')
 
 
-@pytest.fixture
-def everything_logged_at_debug(caplog):
+@pytest.fixture(params=["plain", "json"])
+def everything_logged_at_debug(caplog, request):
     """As if production ran with LOG_LEVEL=DEBUG: the root logger and every logger
-    without a pinned level at DEBUG. Loggers the settings pin keep their level."""
+    without a pinned level at DEBUG. Loggers the settings pin keep their level.
+    Once with each of the handler's formats (development's lines, production's JSON)."""
     pinned = set(settings.LOGGING.get("loggers", {}))
     loggers = [
         logging.getLogger(name)
@@ -47,9 +48,15 @@ def everything_logged_at_debug(caplog):
     console = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
     assert console, "the configured console handler is missing"
     old_stream = console[0].setStream(written)
+    old_formatter = console[0].formatter
+    if request.param == "json":
+        from config.logging_json import JsonFormatter
+
+        console[0].setFormatter(JsonFormatter())
     caplog.set_level(logging.DEBUG)
     yield caplog, written
     console[0].setStream(old_stream)
+    console[0].setFormatter(old_formatter)
     for logger, level in saved:
         logger.setLevel(level)
 
@@ -82,9 +89,20 @@ def test_a_full_journey_logs_no_password_code_body_or_name(make_client, everythi
         },
     )
     assert response.status_code == 302
-    confirm = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.outbox[-1].body)
+    confirm = re.search(
+        r"https?://[^/\s]+(/accounts/confirm-email/([^\s/]+)/)", mail.outbox[-1].body
+    )
+    assert alice.get(confirm.group(1)).status_code == 200
     assert alice.post(confirm.group(1)).status_code == 302
     assert alice.post("/accounts/logout/").status_code == 302
+
+    # A password reset: its link (a key that signs in) is requested, as a path.
+    reset = {"email": "alice.logs@example.com"}
+    assert alice.post("/accounts/password/reset/", reset).status_code == 302
+    reset_link = re.search(
+        r"https?://[^/\s]+(/accounts/password/reset/key/([^\s/]+)/)", mail.outbox[-1].body
+    )
+    assert alice.get(reset_link.group(1)).status_code == 302
     login = {"login": "alice.logs@example.com", "password": WRONG_PASSWORD}
     assert alice.post("/accounts/login/", login).status_code == 200
     login["password"] = PASSWORD
@@ -116,6 +134,8 @@ def test_a_full_journey_logs_no_password_code_body_or_name(make_client, everythi
     canaries = {
         "password": PASSWORD,
         "wrong password": WRONG_PASSWORD,
+        "address confirmation key": confirm.group(2),
+        "password reset key": reset_link.group(2).split("-", 1)[1],
         "invite code (link)": code_1,
         "invite code (typed)": code_2_shown,
         "invite code (typed, raw)": code_2_shown.replace("-", ""),

@@ -582,6 +582,27 @@ ROWS = [
         idor_kwargs=lambda w: {"rain_check_id": w.foreign["rain_check"].pk},
         reason="only the owner lets it go",
     ),
+    # --- Operations -----------------------------------------------------------------
+    Row(
+        "health_live",
+        roles(anonymous=statuses(GET=200, HEAD=200), signed_in=statuses(GET=200, HEAD=200)),
+        reason="liveness: a fixed answer, nothing of anyone, no limit (config/health.py)",
+    ),
+    Row(
+        "health_ready",
+        roles(anonymous=statuses(GET=200, HEAD=200), signed_in=statuses(GET=200, HEAD=200)),
+        reason="readiness: which dependency answers, never why; nothing of anyone",
+    ),
+    Row(
+        "usersessions_not_offered",
+        roles(anonymous=every_method(404), signed_in=every_method(404)),
+        reason="allauth's device list is not offered (config/urls.py)",
+    ),
+    Row(
+        "usersessions_list",
+        roles(anonymous=every_method(404), signed_in=every_method(404)),
+        reason="shadowed by usersessions_not_offered: the same address",
+    ),
     # --- allauth ------------------------------------------------------------------
     Row(
         "account_login",
