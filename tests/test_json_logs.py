@@ -9,7 +9,6 @@ import io
 import json
 import logging
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,13 +17,8 @@ import pytest
 import requests
 
 from config.logging_json import JsonFormatter, PlainFormatter, RequestIdFilter, request_id_var
+from tests.server_processes import free_port
 from tests.worker_support import REPO, database_url_for_processes
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

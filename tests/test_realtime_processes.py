@@ -8,11 +8,8 @@
 """
 
 import asyncio
-import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,71 +20,22 @@ from django.conf import settings
 
 from couples.models import Couple
 from tests.realtime_support import RawWebSocket, close_quietly, communicator, frames_until
+from tests.server_processes import (
+    daphnes,
+    free_port,
+    wait_for_port,
+)
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port, process, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"process on port {port} exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"nothing listening on {port}")
-
-
-def database_url_for_servers():
-    db = settings.DATABASES["default"]
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def two_servers():
     """Two daphne processes on the test database and the suite's Redis."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url_for_servers(),
-        "REDIS_URL": settings.REDIS_URL,
-        "DATABASE_POOL_MIN": "1",
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("DJANGO_ENV", None)
-    ports, processes = [free_port(), free_port()], []
-    daphne = str(Path(sys.executable).with_name("daphne"))
-    try:
-        for port in ports:
-            processes.append(
-                subprocess.Popen(
-                    [daphne, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                )
-            )
-        for port, process in zip(ports, processes, strict=True):
-            wait_for_port(port, process)
+    with daphnes(2) as ports:
         yield ports
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def cookies_of(client):

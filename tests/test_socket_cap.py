@@ -12,9 +12,6 @@ real daphne processes for the cross-process case.
 """
 
 import asyncio
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -29,7 +26,7 @@ from realtime.consumers import CLOSE_REPLACED
 from realtime.devices import ProcessPlaces
 from realtime.groups import couple_group, user_group
 from tests.realtime_support import RawWebSocket, close_quietly, drain, frames_until, open_socket
-from tests.test_realtime_processes import database_url_for_servers, free_port, wait_for_port
+from tests.server_processes import daphnes
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="needs the Redis channel layer")
@@ -205,38 +202,8 @@ async def test_the_in_process_places_keep_the_same_rules():
 @pytest.fixture
 def two_capped_servers():
     """Two daphne processes on the test database and the suite's Redis, cap 2."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url_for_servers(),
-        "REDIS_URL": settings.REDIS_URL,
-        "DATABASE_POOL_MIN": "1",
-        "LOG_LEVEL": "WARNING",
-        "REALTIME_SOCKETS_PER_PERSON": "2",
-    }
-    env.pop("DJANGO_ENV", None)
-    ports, processes = [free_port(), free_port()], []
-    daphne = str(Path(sys.executable).with_name("daphne"))
-    try:
-        for port in ports:
-            processes.append(
-                subprocess.Popen(
-                    [daphne, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                )
-            )
-        for port, process in zip(ports, processes, strict=True):
-            wait_for_port(port, process)
+    with daphnes(2, REALTIME_SOCKETS_PER_PERSON="2") as ports:
         yield ports
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 async def next_text_or_close(socket, needle, timeout=5.0):
