@@ -13,6 +13,30 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 BENCH_FIELD_KEY = "bW9ja2tleW1vY2trZXltb2Nra2V5bW9ja2tleW1vY2s="
 
 
+def psql(sql):
+    """One statement on the local PostgreSQL, as the superuser (benchmark databases)."""
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qtAc", sql], check=True, capture_output=True
+    )
+
+
+def wait_port(port, seconds=90):
+    """Until a server answers an HTTP request on ``port`` (any answer will do)."""
+    import http.client
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"port {port} did not come up")
+
+
 def production_env(*, database, redis_db, **extra):
     """Production settings (plus the bench-only bare view) on the local services."""
     env = dict(os.environ)

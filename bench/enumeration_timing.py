@@ -42,8 +42,10 @@ from bench.common import (  # noqa: E402
     PY,
     ROOT,
     production_env,
+    psql,
     start_gunicorn,
     stop,
+    wait_port,
     write_section,
 )
 
@@ -52,12 +54,6 @@ REDIS_DB = 8
 PORT = 18090
 SECTION = "Account enumeration by timing"
 PASSWORD = "a long bench password 42"  # noqa: S105  throwaway accounts
-
-
-def psql(sql):
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qtAc", sql], check=True, capture_output=True
-    )
 
 
 def prepare(env, count):
@@ -74,18 +70,6 @@ def prepare(env, count):
         f"for i in range({count})]"
     )
     subprocess.run([PY, "-c", code], cwd=ROOT, env=env, check=True)
-
-
-def wait_port(port, timeout=30):
-    import socket
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listening on {port}")
 
 
 class Browser:

@@ -51,7 +51,7 @@ import time  # noqa: E402
 
 import websockets  # noqa: E402
 
-from bench.common import PY, ROOT, production_env, start_daphne, stop, write_section  # noqa: E402
+from bench.common import PY, ROOT, production_env, psql, start_daphne, stop, write_section  # noqa: E402
 
 DB_NAME = "bench_churn_commonground"
 REDIS_DB = 9
@@ -129,12 +129,6 @@ signal.signal(signal.SIGUSR1, _dump)
 
 def bench_env(**extra):
     return production_env(database=DB_NAME, redis_db=REDIS_DB, **extra)
-
-
-def psql(sql):
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qtAc", sql], check=True, capture_output=True
-    )
 
 
 def redis(*args):

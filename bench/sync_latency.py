@@ -47,9 +47,11 @@ from bench.common import (  # noqa: E402
     cpu_rows,
     cpu_seconds,
     production_env,
+    psql,
     start_daphne,
     start_gunicorn,
     stop,
+    wait_port,
     write_section,
 )
 
@@ -60,12 +62,6 @@ TOKEN = re.compile(r"bench-tok-(\d+)-x")
 
 def bench_env():
     return production_env(database=DB_NAME, redis_db=6, DATABASE_POOL_MAX="20")
-
-
-def psql(sql):
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qtAc", sql], check=True, capture_output=True
-    )
 
 
 def prepare(env, couples):
@@ -86,19 +82,6 @@ def prepare(env, couples):
     import json
 
     return json.loads(out.strip().splitlines()[-1])
-
-
-def wait_port(port, seconds=90):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/healthz")
-            conn.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"port {port} did not come up")
 
 
 def summary(latencies_ms):
