@@ -1,4 +1,14 @@
+import ipaddress
+
 from django.conf import settings
+
+
+def _from_a_trusted_proxy(remote: str) -> bool:
+    try:
+        address = ipaddress.ip_address(remote)
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(net) for net in settings.TRUSTED_PROXY_ADDRESSES)
 
 
 def client_ip(request):
@@ -7,9 +17,13 @@ def client_ip(request):
     Each trusted proxy appends the address it saw to X-Forwarded-For, so the
     real client sits that many entries from the right; anything further left
     was written by the client and is ignored (a spoofed header changes nothing).
+    The header is read only when the request came from one of the proxies
+    (TRUSTED_PROXY_ADDRESSES): a client that reaches the app directly is its
+    own address, whatever it writes there.
     """
     proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies > 0:
+    remote = request.META.get("REMOTE_ADDR", "")
+    if proxies > 0 and _from_a_trusted_proxy(remote):
         forwarded = [
             part.strip()
             for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
@@ -17,7 +31,7 @@ def client_ip(request):
         ]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+    return remote
 
 
 def login_username(request, credentials=None):

@@ -253,6 +253,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.DisplayNameSignupForm"
 # Same work whether or not the address has an account (accounts/signup.py).
 ACCOUNT_FORMS = {"signup": "accounts.signup.EvenSignupForm"}
+# allauth's rate limits count the client address as axes does (accounts/adapter.py).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = env_str(

@@ -91,7 +91,9 @@ def test_a_spoofed_forwarded_for_header_does_not_reset_the_lock_without_a_proxy(
     assert not signed_in(client)
 
 
-@override_settings(TRUSTED_PROXY_COUNT=1, ALLAUTH_TRUSTED_PROXY_COUNT=1)
+@override_settings(
+    TRUSTED_PROXY_COUNT=1, ALLAUTH_TRUSTED_PROXY_COUNT=1, TRUSTED_PROXY_ADDRESSES=["10.0.0.1"]
+)
 def test_behind_one_proxy_the_client_cannot_choose_its_address(make_client, alice):
     proxy = "10.0.0.1"  # every request reaches the app from the proxy
     client = make_client()
@@ -226,3 +228,18 @@ def test_guessing_the_password_on_a_signed_in_device_is_throttled_too(alice_clie
     response = alice_client.post(url, {"password": PASSWORD}, REMOTE_ADDR="198.51.100.10")
     assert response.status_code == 429
     assert AccessAttempt.objects.get().username == alice.email
+
+
+@override_settings(
+    TRUSTED_PROXY_COUNT=1, ALLAUTH_TRUSTED_PROXY_COUNT=1, TRUSTED_PROXY_ADDRESSES=["10.0.0.1"]
+)
+def test_a_client_reaching_the_app_around_the_proxy_cannot_choose_its_address(make_client, alice):
+    """Configured for a proxy, but this request comes straight from the client
+    (not from the proxy's address): its forwarded header is its own invention,
+    so a new value on every try must not reset the lock."""
+    client = make_client()
+    for n in range(5):
+        attempt(client, alice.email, WRONG, ip="198.51.100.20", forwarded=f"10.9.8.{n}")
+    response = attempt(client, alice.email, PASSWORD, ip="198.51.100.20", forwarded="192.0.2.9")
+    assert response.status_code == 429
+    assert not signed_in(client)
