@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 
 from .domain.errors import NotFound
@@ -23,6 +24,7 @@ from .models import (
     AlternativeActivity,
     AlternativeAnswer,
     Ask,
+    AskAnswer,
     Couple,
     Membership,
     RainCheck,
@@ -452,6 +454,51 @@ def next_open_session(space: Space) -> TherapySession | None:
         .order_by("planned_for", "pk")
         .first()
     )
+
+
+# --- My patterns (private: the viewer's own rows only) ------------------------------
+
+
+def _local_when(field: str) -> dict:
+    tz = timezone.get_current_timezone()
+    return {"weekday": ExtractIsoWeekDay(field, tzinfo=tz), "hour": ExtractHour(field, tzinfo=tz)}
+
+
+def my_pattern_rows(space: Space, latest: int = 5) -> dict:
+    """What "My patterns" is built from: ONLY the viewer's own rows of their
+    current couple. As the one who declines: my not-nows by local weekday and
+    hour, by reason, my latest few, my rain checks by state. As the one who
+    asks: my asks by local weekday and hour and by kind. Never my partner's
+    answers to my asks (no query here reads them). Aggregates: six queries,
+    whatever the numbers."""
+    mine = space.me.pk
+    declined = AskAnswer.objects.filter(
+        author_id=mine, kind=AskAnswer.NOT_NOW, ask__couple=space.couple
+    )
+    not_nows = declined.annotate(**_local_when("created_at"))
+    asked = Ask.objects.filter(asker_id=mine, couple=space.couple)
+    asks = asked.annotate(**_local_when("created_at"))
+    return {
+        "not_now_times": list(
+            not_nows.values_list("weekday", "hour").annotate(n=Count("pk")).order_by()
+        ),
+        "not_now_reasons": dict(
+            declined.values_list("statement__reason").annotate(n=Count("pk")).order_by()
+        ),
+        "latest_not_nows": list(
+            not_nows.order_by("-created_at", "-pk").values_list(
+                "weekday", "hour", "statement__reason"
+            )[:latest]
+        ),
+        "rain_checks": dict(
+            RainCheck.objects.filter(owner_id=mine, couple=space.couple)
+            .values_list("state")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ),
+        "ask_times": list(asks.values_list("weekday", "hour").annotate(n=Count("pk")).order_by()),
+        "ask_kinds": dict(asked.values_list("kind").annotate(n=Count("pk")).order_by()),
+    }
 
 
 # --- Linking ------------------------------------------------------------------------

@@ -582,6 +582,13 @@ ROWS = [
         idor_kwargs=lambda w: {"rain_check_id": w.foreign["rain_check"].pk},
         reason="only the owner lets it go",
     ),
+    # My patterns: the viewer's own rows only, no ids (world.py: alice declined
+    # bob's ask with her card; its canaries must never reach bob's page).
+    Row(
+        "patterns",
+        roles(anonymous=app_anonymous(post=False), signed_in=fn(GET=200)),
+        reason="each person's own asks, not-nows and rain checks; nothing of the partner's",
+    ),
     # --- Operations -----------------------------------------------------------------
     Row(
         "health_live",

@@ -1,0 +1,203 @@
+"""My patterns, without a database: which cell of the week a moment falls in,
+the grid picture of my own not-nows or asks, and the sentences that say it.
+
+Everything here is built from the viewer's own rows only. Words come first,
+figures second; there are no scores, streaks or rates.
+"""
+
+from dataclasses import dataclass
+
+from .moment import PART_HOURS
+from .overlap import (
+    CELL_HEIGHT,
+    CELL_WIDTH,
+    DAYS,
+    GAP,
+    HEADER_HEIGHT,
+    LABEL_WIDTH,
+    NOT_SAID,
+    OVERLAP_LABELS,
+    PARTS,
+    RARELY,
+    SOMETIMES,
+    USUALLY,
+    index,
+)
+
+ONCE = "written for this once"
+LATEST = 5  # "4 of your last 5 not-nows"
+_PART_KEYS = tuple(PART_HOURS)
+_LATE = _PART_KEYS.index("late")
+_OPEN = {USUALLY: "usually open", SOMETIMES: "sometimes open", RARELY: "rarely open"}
+
+
+def cell_of(iso_weekday: int, hour: int) -> tuple[int, int]:
+    """(day, part) indexes of a local moment (ISO weekday 1 = Monday, hour 0-23).
+
+    Late night runs past midnight (PART_HOURS), so from midnight until the early
+    morning begins a moment belongs to the night before, as a rain check's
+    "late night" does."""
+    day = iso_weekday - 1
+    if hour < PART_HOURS["early"][0]:
+        return (day - 1) % len(DAYS), _LATE
+    for part, (start, end) in enumerate(PART_HOURS.values()):
+        if start <= hour < end:
+            return day, part
+    return day, _LATE  # not reached: the parts cover 5 a.m. to 1 a.m.
+
+
+def tally(rows) -> dict:
+    """{(day, part): count} from ``(iso_weekday, hour, count)`` rows."""
+    counts: dict = {}
+    for weekday, hour, count in rows:
+        cell = cell_of(weekday, hour)
+        counts[cell] = counts.get(cell, 0) + count
+    return counts
+
+
+def cell_name(cell: tuple[int, int], plural: bool = True) -> str:
+    """ "Tuesday evenings" (or "Tuesday evening")."""
+    day, part = cell
+    name = f"{DAYS[day][1]} {PARTS[part][1].lower()}"
+    return f"{name}s" if plural else name
+
+
+@dataclass(frozen=True)
+class GridCell:
+    day: str
+    part: str
+    count: int
+    shade: int  # 0 (none) to 3 (the most), for the picture's classes
+    x: str
+    y: str
+    cx: str
+    cy: str
+
+
+@dataclass(frozen=True)
+class Picture:
+    rows: list  # [(day_label, short, y_text, [GridCell])]
+    columns: list  # [(part_label, short, x_text)]
+    width: int
+    height: int
+    cell_width: int = CELL_WIDTH
+    cell_height: int = CELL_HEIGHT
+
+
+def picture(counts: dict) -> Picture:
+    """The 7 x 5 grid of counts, for the SVG and its equivalent table."""
+    most = max(counts.values(), default=0)
+    columns = [
+        (label, short, str(LABEL_WIDTH + p * (CELL_WIDTH + GAP) + CELL_WIDTH // 2))
+        for p, (_k, label, short) in enumerate(PARTS)
+    ]
+    rows = []
+    for d, (_key, day_label, day_short) in enumerate(DAYS):
+        y = HEADER_HEIGHT + d * (CELL_HEIGHT + GAP)
+        row = []
+        for p, (_k, part_label, _s) in enumerate(PARTS):
+            count = counts.get((d, p), 0)
+            shade = 0 if not count else max(1, -(-3 * count // most))
+            x = LABEL_WIDTH + p * (CELL_WIDTH + GAP)
+            row.append(
+                GridCell(
+                    day_label,
+                    part_label,
+                    count,
+                    shade,
+                    x=str(x),
+                    y=str(y),
+                    cx=str(x + CELL_WIDTH // 2),
+                    cy=str(y + CELL_HEIGHT // 2),
+                )
+            )
+        rows.append((day_label, day_short, str(y + CELL_HEIGHT // 2), row))
+    width = LABEL_WIDTH + len(PARTS) * (CELL_WIDTH + GAP) - GAP
+    height = HEADER_HEIGHT + len(DAYS) * (CELL_HEIGHT + GAP) - GAP
+    return Picture(rows=rows, columns=columns, width=width, height=height)
+
+
+def _times(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def reason_lines(by_reason: dict, labels: dict) -> list:
+    """[(label, count)], most first; a card not from a statement is "written
+    for this once" (its words are never shown here, only counted)."""
+    lines = [(labels.get(key, ONCE) if key else ONCE, count) for key, count in by_reason.items()]
+    merged: dict = {}
+    for label, count in lines:
+        merged[label] = merged.get(label, 0) + count
+    return sorted(merged.items(), key=lambda item: (-item[1], item[0]))
+
+
+def week_sentence(latest: list, my_cells: str | None, labels: dict) -> str:
+    """ "You marked Tuesday evenings usually open; 4 of your last 5 not-nows
+    were on Tuesday evenings — most often: tired." Only when most of my latest
+    not-nows fall in one cell of the week; "" otherwise.
+
+    ``latest`` is [(iso_weekday, hour, reason_key)], newest first."""
+    if len(latest) < 2:
+        return ""
+    cells: dict = {}
+    for weekday, hour, reason in latest:
+        cells.setdefault(cell_of(weekday, hour), []).append(reason)
+    cell, reasons = max(cells.items(), key=lambda item: len(item[1]))
+    if len(reasons) < 2 or 2 * len(reasons) <= len(latest):
+        return ""
+    name = cell_name(cell)
+    level = (my_cells or NOT_SAID * 35)[index(*cell)]
+    if level == NOT_SAID:
+        start = f"You have not marked {name} in your week yet"
+    else:
+        start = f"You marked {name} {_OPEN[level]}"
+    sentence = f"{start}; {len(reasons)} of your last {len(latest)} not-nows were on {name}"
+    keys = [reason or "" for reason in reasons]
+    top = max(set(keys), key=keys.count)
+    if keys.count(top) >= 2:
+        sentence += f" — most often: {labels.get(top, ONCE).lower() if top else ONCE}"
+    return sentence + "."
+
+
+def rain_check_sentence(by_state: dict) -> str:
+    offered = sum(by_state.values())
+    if not offered:
+        return ""
+    redeemed = by_state.get("redeemed", 0)
+    waiting = by_state.get("open", 0)
+    sentence = f"You offered {_times(offered, 'rain check', 'rain checks')}"
+    sentence += f" and redeemed {redeemed} of them" if redeemed else "; none redeemed yet"
+    if waiting:
+        sentence += f"; {waiting} still open, yours to redeem"
+    return sentence + "."
+
+
+def asks_sentence(counts: dict, meeting: list) -> str:
+    """ "Most of your asks fall on Sunday evenings (6 of 10); where your weeks
+    meet, that is: not a likely time." ``meeting`` is the 35 overlap levels.
+    Nothing about any answer: this is only when I ask."""
+    total = sum(counts.values())
+    if total < 2:
+        return ""
+    cell, count = max(counts.items(), key=lambda item: (item[1], -index(*item[0])))
+    if count < 2:
+        return ""
+    where = OVERLAP_LABELS[meeting[index(*cell)]].lower()
+    return (
+        f"Most of your asks fall on {cell_name(cell)} ({count} of {total}); "
+        f"where your weeks meet, that is: {where}."
+    )
+
+
+def best_times(meeting: list) -> list:
+    """The cells where both weeks meet best ("strong", else "good")."""
+    for level in ("strong", "good"):
+        cells = [
+            cell_name((d, p), plural=False)
+            for d in range(len(DAYS))
+            for p in range(len(PARTS))
+            if meeting[index(d, p)] == level
+        ]
+        if cells:
+            return cells
+    return []
