@@ -210,3 +210,14 @@ def test_a_rain_check_let_go_cannot_be_moved(clients, alice, bob):
     rain_check = RainCheck.objects.get()
     moment.let_go(space=space_of(bob), rain_check_id=rain_check.pk)
     assert b.get(f"/moment/rain-checks/{rain_check.pk}/move/").status_code == 409
+
+
+def test_not_now_over_htmx_sends_the_page_to_the_decline_card(clients, alice):
+    _a, b = clients
+    ask = moment.ask(space=space_of(alice), kind="closeness")
+    response = b.post(
+        f"/moment/asks/{ask.pk}/answer/", {"answer": "not_now"}, HTTP_HX_REQUEST="true"
+    )
+    assert response["HX-Redirect"] == f"/moment/asks/{ask.pk}/decline/"
+    plain = b.post(f"/moment/asks/{ask.pk}/answer/", {"answer": "not_now"})
+    assert plain.status_code == 302 and plain["Location"] == f"/moment/asks/{ask.pk}/decline/"

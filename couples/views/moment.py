@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ..access import get_ask_for_member, get_own_rain_check, my_current_statements
 from ..domain.errors import Conflict, DomainError
 from ..forms.moment import AskForm, CardForm, MoveForm, TalkForm
-from ..http import SpaceRequest, login_required, render_part, space_required
+from ..http import SpaceRequest, client_redirect, login_required, render_part, space_required
 from ..models import RainCheck
 from ..parts import DASHBOARD, dashboard_context
 from ..parts import moment as part
@@ -126,7 +126,8 @@ def ask_answer(request: SpaceRequest, ask_id: int) -> HttpResponse:
             service.answer_talk(space=request.space, ask_id=ask_id, text=text)
             note = "It is on your list to talk about."
         elif choice == "not_now":
-            return redirect("moment_decline", ask_id=ask_id)
+            url = reverse("moment_decline", args=[ask_id])  # the card is a page of its own
+            return client_redirect(url) if request.htmx else redirect(url)
         else:
             return _moment_response(request, status=422, error="Please choose one of the answers.")
     except DomainError as error:
