@@ -133,4 +133,3 @@ ASK_STARTERS = (
     "I’m missing you. If you’re up for it, I’d love that; if not, that’s okay.",
 )
 ACKNOWLEDGEMENT = "Thank you for asking — I love that you want me."
-JUST_BE_TOGETHER = "Just be together"

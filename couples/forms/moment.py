@@ -17,6 +17,17 @@ def _slot_choices(slots) -> list:
     ]
 
 
+def _words(label: str, limit: int, rows: int, **extra) -> forms.CharField:
+    """An optional piece of someone's own words, a few lines tall."""
+    return forms.CharField(
+        label=label,
+        max_length=limit,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **extra,
+    )
+
+
 class AskForm(forms.Form):
     kind = forms.ChoiceField(
         label="I’d love",
@@ -34,12 +45,7 @@ class AskForm(forms.Form):
         error_messages={"required": "Please choose now, tonight, or a day and time."},
     )
     slot = forms.ChoiceField(label="Day and time", required=False)
-    words = forms.CharField(
-        label="In your own words (optional)",
-        max_length=ASK_WORDS_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    words = _words("In your own words (optional)", ASK_WORDS_MAX, 2)
 
     def __init__(self, *args, agreed=(), slots=(), **kwargs):
         kwargs.setdefault("prefix", "ask")
@@ -64,33 +70,17 @@ class AskForm(forms.Form):
 class CardForm(forms.Form):
     """A "not now", in my own words. Every piece is optional."""
 
-    acknowledgement = forms.CharField(
-        label="Recognise the ask",
-        max_length=ACKNOWLEDGEMENT_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    acknowledgement = _words("Recognise the ask", ACKNOWLEDGEMENT_MAX, 2)
     statement = forms.ChoiceField(label="From my statements", required=False)
-    reason = forms.CharField(
-        label="The reason, in words",
-        max_length=CARD_TEXT_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = _words(
+        "The reason, in words",
+        CARD_TEXT_MAX,
+        3,
         help_text="From the statement you picked, or written just for this once.",
     )
-    not_meaning = forms.CharField(
-        label="What it does not mean",
-        max_length=CARD_TEXT_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    not_meaning = _words("What it does not mean", CARD_TEXT_MAX, 2)
     activity = forms.ChoiceField(label="Something else I can offer (optional)", required=False)
-    love = forms.CharField(
-        label="Something I love about you",
-        max_length=CARD_TEXT_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    love = _words("Something I love about you", CARD_TEXT_MAX, 2)
     rain_check = forms.ChoiceField(label="A rain check (optional)", required=False)
     note_for_me = forms.BooleanField(
         label="Show me a private note on my dashboard when that time comes",

@@ -66,7 +66,8 @@ def _problem(request: SpaceRequest, error: DomainError, **extra) -> HttpResponse
 
 
 def _act(request: SpaceRequest, action, *, note: str = "") -> HttpResponse:
-    """Run one service call; the part as it now is, or the problem said in it."""
+    """Run one service call; the part as it now is, or the problem said in it.
+    (The service looks the ask or rain check up itself: 404 for anyone else's.)"""
     try:
         action()
     except DomainError as error:
@@ -96,7 +97,6 @@ def ask_create(request: SpaceRequest) -> HttpResponse:
 @login_required
 @space_required
 def ask_withdraw(request: SpaceRequest, ask_id: int) -> HttpResponse:
-    get_ask_for_member(request.space, ask_id)
     return _act(
         request,
         lambda: service.withdraw(space=request.space, ask_id=ask_id),
@@ -204,7 +204,6 @@ def decline(request: SpaceRequest, ask_id: int) -> HttpResponse:
 @space_required
 def ask_reply(request: SpaceRequest, ask_id: int) -> HttpResponse:
     """The asker: thank you, take the alternative, or just close it."""
-    get_ask_for_member(request.space, ask_id)
     choice = request.POST.get("reply", "")
     return _act(request, lambda: service.reply(space=request.space, ask_id=ask_id, reply=choice))
 
@@ -213,7 +212,6 @@ def ask_reply(request: SpaceRequest, ask_id: int) -> HttpResponse:
 @login_required
 @space_required
 def reply_put_away(request: SpaceRequest, ask_id: int) -> HttpResponse:
-    get_ask_for_member(request.space, ask_id)
     return _act(request, lambda: service.put_away_reply(space=request.space, ask_id=ask_id))
 
 
@@ -221,6 +219,7 @@ def reply_put_away(request: SpaceRequest, ask_id: int) -> HttpResponse:
 @login_required
 @space_required
 def rain_check_redeem(request: SpaceRequest, rain_check_id: int) -> HttpResponse:
+    # First, so that anyone else's rain check is a 404 before any refusal of the ask.
     get_own_rain_check(request.space, rain_check_id)
     return _act(
         request,
@@ -271,7 +270,6 @@ def rain_check_move(request: SpaceRequest, rain_check_id: int) -> HttpResponse:
 @login_required
 @space_required
 def rain_check_let_go(request: SpaceRequest, rain_check_id: int) -> HttpResponse:
-    get_own_rain_check(request.space, rain_check_id)
     return _act(
         request,
         lambda: service.let_go(space=request.space, rain_check_id=rain_check_id),
