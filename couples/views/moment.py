@@ -30,7 +30,7 @@ MOVE_PAGE = "couples/moment_move.html"
 
 def _slots(request: SpaceRequest) -> tuple[list, dict]:
     rows = part.load(request.space)
-    return part.slot_choices(rows["meeting"], rows["now"]), rows
+    return part.my_slot_choices(request.space, rows), rows
 
 
 def _moment_response(request: SpaceRequest, *, note="", status=200, **extra) -> HttpResponse:
@@ -142,7 +142,7 @@ def _card_context(request: SpaceRequest, item, form, preview=None) -> dict:
         rain_check = slot.label(timezone.localdate()) if slot else "I’ll come to you"
     return {
         "space": request.space,
-        "ask": part.ask_view(item, timezone.localdate()),
+        "ask": part.ask_view(item, request.space),
         "form": form,
         "preview": preview,
         "preview_rain_check": rain_check,
