@@ -322,6 +322,22 @@ def test_timezone_partners_in_different_zones_each_see_their_own(alice, bob, cou
     assert f'data-ends-at="{again.ends_at.astimezone(LOS_ANGELES).isoformat()}"' in his
 
 
+def test_timezone_decline_preview_shows_the_rain_check_as_the_asker_will(
+    make_client, alice, bob, couple
+):
+    _in_zone(alice, AUCKLAND)
+    _in_zone(bob, LOS_ANGELES)
+    item = moment.ask(space=space_of(alice), kind="closeness", when="now")
+    day = timezone.localdate(timezone=LOS_ANGELES) + datetime.timedelta(days=3)
+    form = {"acknowledgement": "Thank you.", "rain_check": f"{day}:morning"}
+    client = make_client(bob)
+    page = client.post(f"/moment/asks/{item.pk}/decline/", {**form, "action": "preview"})
+    assert page.status_code == 200
+    assert f"{day:%A} morning (Bob’s time)" in page.content.decode()
+    client.post(f"/moment/asks/{item.pk}/decline/", {**form, "action": "send"})
+    assert f"{day:%A} morning (Bob’s time)" in make_client(alice).get("/").content.decode()
+
+
 def test_timezone_partners_on_one_clock_see_no_note(alice, bob, couple):
     _in_zone(alice, ZoneInfo("Europe/Paris"))
     _in_zone(bob, ZoneInfo("Europe/Berlin"))

@@ -140,6 +140,9 @@ def _card_context(request: SpaceRequest, item, form, preview=None) -> dict:
     if preview is not None and preview.rain_check:
         slot = preview.slot
         rain_check = slot.label(timezone.localdate()) if slot else "I’ll come to you"
+        if slot:  # as the asker will read it: on my clock, said so when theirs differs
+            space = request.space
+            rain_check += part.their_time(space.seen_by(space.partner), space.me.pk)
     return {
         "space": request.space,
         "ask": part.ask_view(item, request.space),
