@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
+from .timezones import default_time_zone, validate_time_zone
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -34,6 +36,15 @@ class User(AbstractUser):
     display_name = models.CharField(
         max_length=60,
         help_text="How your partner sees you, e.g. a first name or a nickname.",
+    )
+    # An IANA name; days, parts of day, "today" and every time shown to this
+    # person are theirs (accounts/timezones.py). Existing people got the
+    # server's zone when the field arrived.
+    time_zone = models.CharField(
+        "time zone",
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
     )
 
     USERNAME_FIELD = "email"

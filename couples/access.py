@@ -18,6 +18,8 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 
+from accounts.timezones import zone_of
+
 from .domain.errors import NotFound
 from .models import (
     AgendaTopic,
@@ -447,10 +449,10 @@ def my_current_statements(space: Space) -> list:
 
 
 def next_open_session(space: Space) -> TherapySession | None:
-    """The couple's next planned session (today or later), if any."""
+    """The couple's next planned session (from ``space.me``'s own today), if any."""
     return (
         TherapySession.objects.for_couple(space.couple)
-        .filter(planned_for__gte=timezone.localdate())
+        .filter(planned_for__gte=timezone.localdate(timezone=zone_of(space.me)))
         .order_by("planned_for", "pk")
         .first()
     )

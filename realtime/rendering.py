@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils.crypto import constant_time_compare
 from django_htmx.middleware import HtmxDetails
 
+from accounts.timezones import in_zone_of
 from couples.access import person_and_space
 from couples.parts import PARTS, render_named_part
 
@@ -152,7 +153,8 @@ def render_frame(scope, state, names, *, seq=None, presence=None):
             # Defence in depth: couple events never carry private parts.
             logger.error("user-scoped part %s refused on a couple event", name)
             continue
-        html = render_named_part(request, name, state.space)
+        with in_zone_of(state.user):  # the whole body (SPACE) too, in their own zone
+            html = render_named_part(request, name, state.space)
         if html is None:
             continue
         pieces.append(html)

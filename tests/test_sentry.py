@@ -91,6 +91,9 @@ def events_in(envelopes):
     return events
 
 
+# Committed rows: Django's handler closes the connection when a request starts
+# (CONN_MAX_AGE 0), and the signed-in person's time zone is read before the view.
+@pytest.mark.django_db(transaction=True)
 def test_a_failing_request_is_reported_without_anything_private(sentry_stand_in, settings, alice):
     """Through Django's WSGI handler, as gunicorn calls it (the SDK wraps that)."""
     from django.core.handlers.wsgi import WSGIHandler

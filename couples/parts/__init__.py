@@ -22,8 +22,10 @@ from django.conf import settings
 from django.core.cache import caches
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
+
+from accounts.timezones import zone_of
 
 from ..access import Space, open_invite_for
 from ..forms.linking import JoinForm
@@ -120,7 +122,7 @@ def _cache_key(name: str, space: Space) -> str:
             space.partner.pk,
             int(time.time() // 60),
             translation.get_language(),
-            timezone.get_current_timezone_name(),
+            zone_of(space.me).key,  # each part renders in its viewer's own zone
         )
     )
 

@@ -10,7 +10,8 @@ partners from one read:
 
 - ``load(space)`` reads the rows both partners' views are built from (the
   same for either of them: it must not depend on which of the two is
-  ``space.me``); ``None`` when the part reads nothing.
+  ``space.me``, nor on the active time zone, since partners may live in
+  different ones); ``None`` when the part reads nothing.
 - ``build(space, rows, request=..., **extra)`` turns them into the context for
   ``space.me``'s eyes, without writing to the rows (they are shared).
 
@@ -28,6 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
+
+from accounts.timezones import in_zone_of
 
 from ..access import Space
 
@@ -75,9 +78,12 @@ class Part:
         """The part's HTML for ``space.me``. Couple parts are rendered without
         the request: ``csrf_token`` (a real token or a placeholder put in
         later) stands in for the only thing of it their forms use."""
-        context = self.context(space, request=request, rows=rows, **extra)
-        if csrf_token is not None:
-            context["csrf_token"] = csrf_token
-        if self.scope == COUPLE:
-            return render_to_string(self.partial, context)
-        return render_to_string(self.partial, context, request=request)
+        # In the eyes' own time zone, whoever renders (a request, the writer
+        # rendering for each member, a socket): "today", days and times are theirs.
+        with in_zone_of(space.me):
+            context = self.context(space, request=request, rows=rows, **extra)
+            if csrf_token is not None:
+                context["csrf_token"] = csrf_token
+            if self.scope == COUPLE:
+                return render_to_string(self.partial, context)
+            return render_to_string(self.partial, context, request=request)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.timezones import same_clock, zone_of
+
 from ..access import Space, agreed_activities, moment_rows
 from ..domain import moment as words
 from ..domain.moment import Slot, meeting_slots, upcoming_slots
@@ -40,27 +42,47 @@ class RainCheckView:
 
 
 def load(space: Space) -> dict:
-    now = timezone.localtime()
+    now = timezone.now()  # an instant: each viewer's days and parts come in ``build``
     rows = moment_rows(space, now)
-    grids = dict(
+    rows["grids"] = dict(
         TimingGrid.objects.filter(
             couple=space.couple, author_id__in=[p.pk for p in space.people]
         ).values_list("author_id", "cells")
     )
-    first, second = (grids.get(person.pk) for person in space.people)
-    rows["meeting"] = meeting_slots(first, second, now)
     rows["agreed"] = agreed_activities(space)
     rows["now"] = now
     return rows
 
 
-def when_label(ask: Ask, today) -> str:
+# --- whose clock -----------------------------------------------------------------------
+# A day and part of day (an ask's slot, a rain check) is on the wall clock of
+# the one who chose it: "Saturday morning" is the asker's, or the rain check's
+# owner's. The partner sees it labelled as theirs when the two clocks differ.
+
+
+def _person(space: Space, person_id):
+    return space.me if person_id == space.me.pk else space.partner
+
+
+def their_today(space: Space, person_id, now=None):
+    """``person_id``'s own today (one of the two in ``space``)."""
+    return timezone.localtime(now or timezone.now(), zone_of(_person(space, person_id))).date()
+
+
+def their_time(space: Space, person_id, now=None) -> str:
+    """ " (Sam’s time)" after a time on my partner's clock when theirs is not mine."""
+    if person_id == space.me.pk or same_clock(zone_of(space.me), zone_of(space.partner), now):
+        return ""
+    return f" ({space.partner.display_name}’s time)"
+
+
+def when_label(ask: Ask, today, whose: str = "") -> str:
     if ask.when == "now":
         return "now"
     if ask.when == "tonight":
-        return "tonight"
+        return f"tonight{whose}"
     if ask.day and ask.part_of_day:
-        return Slot(ask.day, ask.part_of_day).label(today).lower()
+        return Slot(ask.day, ask.part_of_day).label(today).lower() + whose
     return ""
 
 
@@ -70,10 +92,23 @@ def what_label(ask: Ask) -> str:
     return {AskFor.CLOSENESS: "closeness", AskFor.SEX: "sex"}.get(ask.kind, "")
 
 
-def rain_check_label(item: RainCheck, today) -> str:
+def rain_check_label(item: RainCheck, today, whose: str = "") -> str:
     if item.day is None:
         return "I’ll come to you"
-    return Slot(item.day, item.part_of_day).label(today)
+    return Slot(item.day, item.part_of_day).label(today) + whose
+
+
+def my_meeting_slots(space: Space, rows: dict, now) -> list[Slot]:
+    """Where our weeks meet next, on my own clock (``now``: mine). Each week is
+    its owner's wall-clock week (docs/decisions.md, "Time zones"), so the slot I
+    ask for is a day and part of my own day."""
+    first, second = (rows["grids"].get(person.pk) for person in space.people)
+    return meeting_slots(first, second, now)
+
+
+def my_slot_choices(space: Space, rows: dict) -> list[SlotChoice]:
+    now = timezone.localtime(rows["now"], zone_of(space.me))
+    return slot_choices(my_meeting_slots(space, rows, now), now)
 
 
 def slot_choices(meeting: list, now) -> list[SlotChoice]:
@@ -99,7 +134,9 @@ class AskView:
     rain_check: str = ""  # the rain check offered with the answer, while open
 
 
-def ask_view(item: Ask | None, today, rain_checks=()) -> AskView | None:
+def ask_view(item: Ask | None, space: Space, now=None, rain_checks=()) -> AskView | None:
+    """One ask as ``space.me`` sees it: its time on the asker's clock, the rain
+    check offered with its answer on its owner's."""
     if item is None:
         return None
     answer = getattr(item, "answer", None) if item.state == Ask.ANSWERED else None
@@ -107,12 +144,21 @@ def ask_view(item: Ask | None, today, rain_checks=()) -> AskView | None:
         (c for c in rain_checks if answer is not None and c.answer_id == answer.pk), None
     )
     pk = item.pk
+    asker = item.asker_id
     return AskView(
         item=item,
         what=what_label(item),
-        when=when_label(item, today),
+        when=when_label(item, their_today(space, asker, now), their_time(space, asker, now)),
         answer=answer,
-        rain_check=rain_check_label(offered, today) if offered else "",
+        rain_check=(
+            rain_check_label(
+                offered,
+                their_today(space, offered.owner_id, now),
+                their_time(space, offered.owner_id, now),
+            )
+            if offered
+            else ""
+        ),
         urls={
             "withdraw": reverse("moment_withdraw", args=[pk]),
             "answer": reverse("moment_answer", args=[pk]),
@@ -125,8 +171,7 @@ def ask_view(item: Ask | None, today, rain_checks=()) -> AskView | None:
 
 def build(space: Space, rows: dict, *, request=None, ask_form=None, error: str = "") -> dict:
     me, partner = space.me.pk, space.partner.pk
-    now = rows["now"]
-    today = now.date()
+    now = timezone.localtime(rows["now"], zone_of(space.me))  # my own clock
     received = rows["answered"].get(me)  # my ask, answered by my partner
     if received is not None and getattr(received, "answer", None) is None:
         received = None  # nothing to show (the answer's author deleted their account)
@@ -145,7 +190,9 @@ def build(space: Space, rows: dict, *, request=None, ask_form=None, error: str =
             and item.day is not None
             and Slot(item.day, item.part_of_day).starts(now.tzinfo) <= now
         )
-        view = RainCheckView(item, rain_check_label(item, today), mine, due)
+        owner_today = their_today(space, item.owner_id, now)
+        label = rain_check_label(item, owner_today, their_time(space, item.owner_id, now))
+        view = RainCheckView(item, label, mine, due)
         if mine:
             view.urls = {
                 "redeem": reverse("moment_rain_check_redeem", args=[item.pk]),
@@ -153,19 +200,20 @@ def build(space: Space, rows: dict, *, request=None, ask_form=None, error: str =
                 "let_go": reverse("moment_rain_check_let_go", args=[item.pk]),
             }
         rain_checks.append(view)
-    slots = slot_choices(rows["meeting"], now)
+    meeting = my_meeting_slots(space, rows, now)
+    slots = slot_choices(meeting, now)
     mine_open = rows["open"].get(me)
     if ask_form is None and mine_open is None:
         ask_form = AskForm(agreed=rows["agreed"], slots=slots)
     return {
         "moment": {
-            "mine_open": ask_view(mine_open, today),
-            "theirs_open": ask_view(rows["open"].get(partner), today),
-            "received": ask_view(received, today, rows["rain_checks"]),
-            "reply_for_me": ask_view(reply_for_me, today),
+            "mine_open": ask_view(mine_open, space, now),
+            "theirs_open": ask_view(rows["open"].get(partner), space, now),
+            "received": ask_view(received, space, now, rows["rain_checks"]),
+            "reply_for_me": ask_view(reply_for_me, space, now),
             "rain_checks": rain_checks,
             "agreed": rows["agreed"],
-            "meeting": rows["meeting"] and slots[: len(rows["meeting"])],
+            "meeting": meeting and slots[: len(meeting)],
             "starters": words.ASK_STARTERS,
             "ask_form": ask_form,
             "error": error,

@@ -4,7 +4,9 @@ discussed topics are history, on their own pages), so the part stays the same
 size however many sessions a couple has had."""
 
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils.timezone import localdate, now
+
+from accounts.timezones import zone_of
 
 from ..access import Space
 from ..forms.therapy import SessionForm, TopicForm
@@ -49,33 +51,48 @@ def agenda_context(session: TherapySession, *, with_discussed: bool = True, **ex
 
 
 def load(space: Space) -> dict:
-    """The upcoming session (the next from today, else the most recent), the
-    next few after it, and its open agenda."""
-    today = timezone.localdate()
+    """The upcoming session for each partner (the next from their own today,
+    else the most recent), the next few after it, and its open agenda. The two
+    todays differ when the partners live in different time zones (then one
+    more query), so the rows hold what either may need; ``build`` picks the
+    viewer's."""
+    todays = {person.pk: localdate(now(), zone_of(person)) for person in space.people}
     sessions = TherapySession.objects.for_couple(space.couple)
-    ahead = list(
-        sessions.filter(planned_for__gte=today).order_by("planned_for", "pk")[: OTHERS_SHOWN + 1]
-    )
-    if ahead:
-        upcoming, others = ahead[0], ahead[1:]
-    else:
-        upcoming, others = sessions.order_by("-planned_for", "-pk").first(), []
-    agenda = agenda_rows(upcoming, with_discussed=False) if upcoming is not None else {}
-    return {"upcoming": upcoming, "others": others, "agenda": agenda}
+    ahead_from = {
+        today: list(
+            sessions.filter(planned_for__gte=today).order_by("planned_for", "pk")[
+                : OTHERS_SHOWN + 1
+            ]
+        )
+        for today in sorted(set(todays.values()))
+    }
+    latest = None
+    if not all(ahead_from.values()):
+        latest = sessions.order_by("-planned_for", "-pk").first()
+    shown = {}
+    for pk, today in todays.items():
+        ahead = ahead_from[today]
+        shown[pk] = (ahead[0], ahead[1:]) if ahead else (latest, [])
+    agendas = {
+        upcoming.pk: agenda_rows(upcoming, with_discussed=False)
+        for upcoming in {first for first, _others in shown.values() if first is not None}
+    }
+    return {"shown": shown, "agendas": agendas}
 
 
 def build(space: Space, rows: dict, *, request=None, session_form=None) -> dict:
+    upcoming, others = rows["shown"][space.me.pk]
     context = {
-        "upcoming_session": rows["upcoming"],
-        "other_sessions": rows["others"],
+        "upcoming_session": upcoming,
+        "other_sessions": others,
         "session_form": session_form or SessionForm(),
         "agenda_back": "dashboard",
     }
-    if rows["upcoming"] is not None:
+    if upcoming is not None:
         context.update(
             {
-                "session": rows["upcoming"],
-                **rows["agenda"],
+                "session": upcoming,
+                **rows["agendas"][upcoming.pk],
                 "topic_form": TopicForm(),
                 "agenda_compact": True,
             }

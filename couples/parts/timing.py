@@ -3,6 +3,8 @@ my own week, and my partner's week as they marked it."""
 
 from dataclasses import dataclass
 
+from accounts.timezones import same_clock, zone_of
+
 from ..access import Space
 from ..domain.overlap import grid_rows, heatmap, legend
 from ..models import TimingGrid
@@ -20,6 +22,10 @@ class TimingView:
     my_rows: list
     partner: object
     partner_rows: list
+    # Our clocks differ: each week is its owner's own local time
+    # (docs/decisions.md, "Time zones"), said in a note. Never which zone the
+    # partner is in: their place is theirs.
+    zones_differ: bool = False
 
 
 def load(space: Space) -> dict:
@@ -47,6 +53,7 @@ def timing_view(space: Space, rows: dict) -> TimingView:
         my_rows=grid_rows(mine and mine.cells),
         partner=partners,
         partner_rows=grid_rows(partners and partners.cells),
+        zones_differ=not same_clock(zone_of(space.me), zone_of(space.partner)),
     )
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.timezones import zone_of
 from realtime import broadcast
 
 from ..access import (
@@ -41,6 +42,13 @@ from ..models.moment import ACKNOWLEDGEMENT_MAX, ASK_WORDS_MAX, CARD_TEXT_MAX, T
 from ..models.therapy import TOPIC_TEXT_MAX
 
 PART = "moment"
+
+
+def _my_clock(space: Space):
+    """Now on ``space.me``'s own clock: an ask's window ("tonight", a day and
+    part of day) is the asker's, a rain check's time its owner's, whichever zone
+    the request or the server runs in."""
+    return timezone.localtime(timezone=zone_of(space.me))
 
 
 def _lock_couple(space: Space) -> Couple:
@@ -107,7 +115,7 @@ def ask(
         raise Invalid("Please choose what you would like: closeness, sex, or one of your ways.")
     activity = _agreed(space, activity_id) if kind == AskFor.ALTERNATIVE else None
     text = _text(words, "Your words", ASK_WORDS_MAX)
-    now = timezone.localtime()
+    now = _my_clock(space)
     ends_at, chosen = _window(when, slot, now)
     couple = _lock_couple(space)
     _end_expired(couple, now)
@@ -291,7 +299,7 @@ def clean_card(
     activity = _agreed(space, activity_id) if activity_id not in (None, "") else None
     if rain_check not in {"", "come"}:
         slot = Slot.parse(rain_check)
-        if slot is None or not slot_is_ahead(slot, timezone.localtime()):
+        if slot is None or not slot_is_ahead(slot, _my_clock(space)):
             raise Invalid("Please offer a rain check that is still ahead, or “I’ll come to you”.")
     return Card(
         acknowledgement=_text(acknowledgement, "Acknowledgement", ACKNOWLEDGEMENT_MAX),
@@ -422,7 +430,7 @@ def move_rain_check(*, space: Space, rain_check_id, rain_check: str, version=Non
     slot = None
     if rain_check != "come":
         slot = Slot.parse(rain_check)
-        if slot is None or not slot_is_ahead(slot, timezone.localtime()):
+        if slot is None or not slot_is_ahead(slot, _my_clock(space)):
             raise Invalid("Please pick a time that is still ahead, or “I’ll come to you”.")
     item.day = slot.day if slot else None
     item.part_of_day = slot.part if slot else ""

@@ -30,7 +30,7 @@ MOVE_PAGE = "couples/moment_move.html"
 
 def _slots(request: SpaceRequest) -> tuple[list, dict]:
     rows = part.load(request.space)
-    return part.slot_choices(rows["meeting"], rows["now"]), rows
+    return part.my_slot_choices(request.space, rows), rows
 
 
 def _moment_response(request: SpaceRequest, *, note="", status=200, **extra) -> HttpResponse:
@@ -140,9 +140,12 @@ def _card_context(request: SpaceRequest, item, form, preview=None) -> dict:
     if preview is not None and preview.rain_check:
         slot = preview.slot
         rain_check = slot.label(timezone.localdate()) if slot else "I’ll come to you"
+        if slot:  # as the asker will read it: on my clock, said so when theirs differs
+            space = request.space
+            rain_check += part.their_time(space.seen_by(space.partner), space.me.pk)
     return {
         "space": request.space,
-        "ask": part.ask_view(item, timezone.localdate()),
+        "ask": part.ask_view(item, request.space),
         "form": form,
         "preview": preview,
         "preview_rain_check": rain_check,
