@@ -92,10 +92,15 @@ def vapid_claims(received: Received, application_server_key: str) -> dict:
 @dataclass
 class PushEndpoint:
     """An HTTP server on 127.0.0.1 that records every request; it answers 201,
-    or the statuses queued in ``answers`` (one per request)."""
+    or the statuses queued in ``answers`` (one per request), once ``hold`` is set."""
 
     received: "queue.Queue[Received]" = field(default_factory=queue.Queue)
     answers: list = field(default_factory=list)
+    # Cleared: every request is recorded, then held open until it is set again.
+    hold: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self):
+        self.hold.set()
 
     def __enter__(self):
         endpoint = self
@@ -111,6 +116,7 @@ class PushEndpoint:
                         body=body,
                     )
                 )
+                endpoint.hold.wait(timeout=60)
                 status = endpoint.answers.pop(0) if endpoint.answers else 201
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
