@@ -192,3 +192,15 @@ def run(django_capture_on_commit_callbacks):
             return action(**kwargs)
 
     return run
+
+
+@pytest.fixture
+def endpoint(settings):
+    """A local push service that decrypts what it receives (tests/push_support.py),
+    and the app allowed to post to it."""
+    from tests.push_support import PushEndpoint
+
+    settings.PUSH_SERVICE_HOSTS = ["127.0.0.1"]
+    settings.PUSH_ALLOW_HTTP = True
+    with PushEndpoint() as server:
+        yield server

@@ -37,17 +37,9 @@ from couples.services import (
 )
 from couples.tasks import DISCREET, TITLE, quiet_until
 from tests.factories import space_of
-from tests.push_support import PushEndpoint, vapid_claims
+from tests.push_support import vapid_claims
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def endpoint(settings):
-    settings.PUSH_SERVICE_HOSTS = ["127.0.0.1"]
-    settings.PUSH_ALLOW_HTTP = True
-    with PushEndpoint() as server:
-        yield server
 
 
 def run_tasks():

@@ -14,18 +14,9 @@ from django.urls import reverse
 from couples.models import Notice, NoticeKind
 from couples.services import notifications
 from couples.tasks import DISCREET
-from tests.push_support import PushEndpoint
 from tests.worker_support import WorkerProcess
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def endpoint(settings):
-    settings.PUSH_SERVICE_HOSTS = ["127.0.0.1"]
-    settings.PUSH_ALLOW_HTTP = True
-    with PushEndpoint() as server:
-        yield server
 
 
 @pytest.fixture

@@ -68,7 +68,8 @@ def test_push_service_worker_manifest_notification_and_tap(
     shown = page.wait_for_function(
         """() => navigator.serviceWorker.ready
              .then(r => r.getNotifications())
-             .then(ns => ns.length ? ns.map(n => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url})) : null)"""
+             .then(ns => ns.length ? ns.map(n => (
+               {title: n.title, body: n.body, tag: n.tag, url: n.data.url})) : null)"""
     ).json_value()
     assert shown == [NOTIFICATION]
 
@@ -84,7 +85,8 @@ def test_push_service_worker_manifest_notification_and_tap(
     expect(page.locator("#moment")).to_be_visible()
     assert (
         page.evaluate(
-            "() => navigator.serviceWorker.ready.then(r => r.getNotifications()).then(ns => ns.length)"
+            "() => navigator.serviceWorker.ready"
+            ".then(r => r.getNotifications()).then(ns => ns.length)"
         )
         == 0
     )
