@@ -28,6 +28,7 @@ COPY . .
 RUN DJANGO_ENV=production \
     SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-build-only \
     FIELD_ENCRYPTION_KEYS=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
+    VAPID_PRIVATE_KEY=AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE \
     ALLOWED_HOSTS=build.invalid \
     python manage.py collectstatic --noinput
 

@@ -45,6 +45,7 @@ def production_env(*, database, redis_db, **extra):
         DJANGO_ENV="production",
         SECRET_KEY="bench-only-" + "x" * 60,
         FIELD_ENCRYPTION_KEYS=BENCH_FIELD_KEY,
+        VAPID_PRIVATE_KEY="pGvFOg35uetAj3IL49KIA1HdrK3FMHi2xkYRDjCNFe4",
         CHANNEL_LAYER_ENCRYPTION_KEYS="bench-only-layer-key",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="false",

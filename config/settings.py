@@ -313,6 +313,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 RECURRING_TASKS = {
     "accounts.tasks.clear_expired_sessions": env_int("SESSION_CLEANUP_SECONDS", 60 * 60),
     "accounts.tasks.prune_task_results": 24 * 60 * 60,
+    "couples.tasks.prune_notices": 24 * 60 * 60,
 }
 
 # --- Email --------------------------------------------------------------------
@@ -424,6 +425,40 @@ if PRODUCTION and not FIELD_ENCRYPTION_KEYS:
 # Reading or writing reflections after this long without reflections activity asks
 # for the password again (accounts/reauth.py).
 REFLECTIONS_REAUTH_MINUTES = env_int("REFLECTIONS_REAUTH_MINUTES", 15)
+
+# --- Notifications (Web Push) -------------------------------------------------------
+# VAPID: the server's own key pair that push services check (couples/push.py).
+# VAPID_PRIVATE_KEY is the raw P-256 private key, url-safe base64 (43 characters;
+# `manage.py vapid_keys` makes one); the public key is derived from it. In
+# development, with none set, a key is generated once into var/dev-vapid.key;
+# production refuses to start without one. VAPID_SUBJECT is how a push service
+# reaches the operator (a mailto: or https: address).
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:operator@localhost")
+if PRODUCTION and not VAPID_PRIVATE_KEY:
+    raise ImproperlyConfigured(
+        "Set VAPID_PRIVATE_KEY (`manage.py vapid_keys` makes one) in production."
+    )
+if not re.fullmatch(r"(mailto:\S+@\S+|https://\S+)", VAPID_SUBJECT):
+    raise ImproperlyConfigured("VAPID_SUBJECT must be a mailto: or https:// address.")
+# The server only ever sends to these push services (a browser names its own
+# endpoint; the list keeps the server from posting anywhere else). "*." matches
+# any subdomain. Plain http is refused unless PUSH_ALLOW_HTTP (never in production;
+# the test suite's local push endpoint).
+PUSH_SERVICE_HOSTS = env_list(
+    "PUSH_SERVICE_HOSTS",
+    [
+        "fcm.googleapis.com",
+        "updates.push.services.mozilla.com",
+        "*.push.services.mozilla.com",
+        "*.notify.windows.com",
+        "web.push.apple.com",
+        "*.push.apple.com",
+    ],
+)
+PUSH_ALLOW_HTTP = env_bool("PUSH_ALLOW_HTTP", default=False)
+if PRODUCTION and PUSH_ALLOW_HTTP:
+    raise ImproperlyConfigured("PUSH_ALLOW_HTTP is for local tests only, never production.")
 
 # --- Logging --------------------------------------------------------------------
 # No request bodies and no secrets in logs: the redaction filter drops invite

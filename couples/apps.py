@@ -9,6 +9,6 @@ class CouplesConfig(AppConfig):
         from django.core import checks
 
         from .fields import check_field_encryption_keys
-        from .services import people  # noqa: F401  listens to accounts' profile changes
+        from .services import notifications, people  # noqa: F401  signal receivers
 
         checks.register(check_field_encryption_keys, checks.Tags.security)

@@ -25,7 +25,10 @@ from .models import (
     Ask,
     AskAnswer,
     Membership,
+    NoticeKind,
+    NotificationChoice,
     PartOfDay,
+    PushDevice,
     RainCheck,
     Reflection,
     Statement,
@@ -312,6 +315,29 @@ def rain_checks_section(user):
     ]
 
 
+def notifications_section(user):
+    """What the person chose, and the devices that may notify them: a coarse
+    name and dates only (a device's push address and keys are not the
+    person's words, and would let anyone holding the file send to it)."""
+    choice = NotificationChoice.objects.filter(person=user).first() or NotificationChoice()
+    return {
+        "choices": {
+            **{kind: getattr(choice, kind) for kind in NoticeKind.values},
+            "detail": choice.detail,
+            "quiet_start": choice.quiet_start.strftime("%H:%M"),
+            "quiet_end": choice.quiet_end.strftime("%H:%M"),
+        },
+        "devices": [
+            {
+                "device": device.label,
+                "since": _when(device.created_at),
+                "last_notified": _when(device.last_sent_at),
+            }
+            for device in PushDevice.objects.filter(person=user).order_by("created_at", "pk")
+        ],
+    }
+
+
 SECTIONS = {
     "profile": profile_section,
     "links": links_section,
@@ -326,6 +352,7 @@ SECTIONS = {
     "asks": asks_section,
     "answers_to_asks": ask_answers_section,
     "rain_checks": rain_checks_section,
+    "notifications": notifications_section,
 }
 
 

@@ -17,6 +17,7 @@ from django.test import Client
 from tests.factories import UserFactory, link
 
 # Fernet key = url-safe base64 of 32 bytes; derived from a fixed phrase, tests only.
+TEST_VAPID_PRIVATE_KEY = "pGvFOg35uetAj3IL49KIA1HdrK3FMHi2xkYRDjCNFe4"
 TEST_FIELD_ENCRYPTION_KEY = base64.urlsafe_b64encode(
     hashlib.sha256(b"common-ground tests only field key").digest()
 ).decode()
@@ -27,6 +28,8 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # A fixed test-only key: tests never read or create the development key file.
     settings.FIELD_ENCRYPTION_KEYS = [TEST_FIELD_ENCRYPTION_KEY]
+    # The same for Web Push's VAPID key (a test-only key; never var/dev-vapid.key).
+    settings.VAPID_PRIVATE_KEY = TEST_VAPID_PRIVATE_KEY
 
 
 def pytest_sessionstart(session):
@@ -189,3 +192,15 @@ def run(django_capture_on_commit_callbacks):
             return action(**kwargs)
 
     return run
+
+
+@pytest.fixture
+def endpoint(settings):
+    """A local push service that decrypts what it receives (tests/push_support.py),
+    and the app allowed to post to it."""
+    from tests.push_support import PushEndpoint
+
+    settings.PUSH_SERVICE_HOSTS = ["127.0.0.1"]
+    settings.PUSH_ALLOW_HTTP = True
+    with PushEndpoint() as server:
+        yield server

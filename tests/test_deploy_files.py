@@ -119,6 +119,8 @@ def test_required_secrets_have_no_defaults():
         "SECRET_KEY",
         "POSTGRES_PASSWORD",
         "FIELD_ENCRYPTION_KEYS",
+        "VAPID_PRIVATE_KEY",
+        "VAPID_SUBJECT",
         "CHANNEL_LAYER_ENCRYPTION_KEYS",
         "ALLOWED_HOSTS",
     ):
@@ -183,6 +185,8 @@ OPERATOR_HEADROOM = 5
 REQUIRED_STAND_INS = {
     "SECRET_KEY": "s" * 64,
     "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    "VAPID_PRIVATE_KEY": "pGvFOg35uetAj3IL49KIA1HdrK3FMHi2xkYRDjCNFe4",
+    "VAPID_SUBJECT": "mailto:operator@example.org",
 }
 
 

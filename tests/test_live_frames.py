@@ -344,6 +344,7 @@ def test_production_refuses_to_start_without_layer_keys_when_redis_is_used():
         SECRET_KEY="x" * 64,
         ALLOWED_HOSTS="example.com",
         FIELD_ENCRYPTION_KEYS="a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U=",
+        VAPID_PRIVATE_KEY="pGvFOg35uetAj3IL49KIA1HdrK3FMHi2xkYRDjCNFe4",
         REDIS_URL="redis://127.0.0.1:6379/0",
         DJANGO_SETTINGS_MODULE="config.settings",
     )

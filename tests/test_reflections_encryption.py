@@ -207,6 +207,7 @@ def test_production_settings_refuse_to_start_without_field_keys():
         ALLOWED_HOSTS="example.com",
         DJANGO_SETTINGS_MODULE="config.settings",
         CHANNEL_LAYER_ENCRYPTION_KEYS="layer-key",
+        VAPID_PRIVATE_KEY="pGvFOg35uetAj3IL49KIA1HdrK3FMHi2xkYRDjCNFe4",
     )
     probe = "import config.settings"
     result = subprocess.run(

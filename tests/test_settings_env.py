@@ -27,6 +27,7 @@ def production_env(**extra):
         SECRET_KEY="k" * 64,
         ALLOWED_HOSTS="commonground.example",
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        VAPID_PRIVATE_KEY="pGvFOg35uetAj3IL49KIA1HdrK3FMHi2xkYRDjCNFe4",
         DJANGO_SETTINGS_MODULE="config.settings",
     )
     env.update(extra)
@@ -169,3 +170,22 @@ def test_development_keeps_the_admin_at_its_usual_place():
     result = run_python(RESOLVE, {**env, "DJANGO_SETTINGS_MODULE": "config.settings"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["/admin/", "admin", "/backstage-k7/", "404"]
+
+
+def test_production_refuses_to_start_without_a_vapid_key():
+    refused = run_python("import config.settings", production_env(VAPID_PRIVATE_KEY=""))
+    assert refused.returncode != 0
+    assert "VAPID_PRIVATE_KEY" in refused.stderr
+    assert "pGvFOg35" not in refused.stderr
+
+
+def test_production_refuses_plain_http_push_endpoints():
+    refused = run_python("import config.settings", production_env(PUSH_ALLOW_HTTP="true"))
+    assert refused.returncode != 0
+    assert "PUSH_ALLOW_HTTP" in refused.stderr
+
+
+def test_a_vapid_subject_must_be_an_address():
+    refused = run_python("import config.settings", production_env(VAPID_SUBJECT="operator"))
+    assert refused.returncode != 0
+    assert "VAPID_SUBJECT" in refused.stderr

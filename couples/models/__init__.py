@@ -4,6 +4,7 @@ relationship; every piece of content belongs to its author (see linking.py)."""
 from .alternatives import AlternativeActivity, AlternativeAnswer
 from .linking import Couple, Invite, InviteAttempt, Membership
 from .moment import Ask, AskAnswer, AskFor, AskWhen, PartOfDay, RainCheck
+from .notifications import Notice, NoticeKind, NotificationChoice, PushDevice
 from .reflections import Reflection
 from .statements import Reason, Statement, StatementQuestion, StatementRevision
 from .therapy import AgendaTopic, TherapySession
@@ -21,7 +22,11 @@ __all__ = [
     "Invite",
     "InviteAttempt",
     "Membership",
+    "Notice",
+    "NoticeKind",
+    "NotificationChoice",
     "PartOfDay",
+    "PushDevice",
     "RainCheck",
     "Reason",
     "Reflection",

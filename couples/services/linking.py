@@ -13,6 +13,7 @@ from realtime import broadcast
 from ..domain.errors import DomainError, Invalid, Throttled
 from ..domain.invite_codes import is_well_formed, new_code, normalize_code
 from ..models import Ask, Couple, Invite, InviteAttempt, Membership
+from . import notifications
 
 
 class InviteError(Invalid):
@@ -195,6 +196,8 @@ def unlink(*, user):
         # An ask still open can no longer be answered: it ends, quietly.
         Ask.objects.filter(couple=couple, state=Ask.OPEN).update(state=Ask.ENDED, closed_at=now)
         # Both dashboards switch to not linked; their sockets leave the couple group.
-        partners = Membership.objects.filter(couple=couple).values_list("user_id", flat=True)
-        broadcast.space_switched(users=list(partners))
+        partners = list(Membership.objects.filter(couple=couple).values_list("user_id", flat=True))
+        # Notifications were chosen for this partner: they end with the couple.
+        notifications.forget_devices(*partners)
+        broadcast.space_switched(users=partners)
     return couple

@@ -37,9 +37,10 @@ from ..access import (
 from ..domain import moment as words
 from ..domain.errors import Conflict, DomainError, Invalid
 from ..domain.moment import NOW, SLOT, TONIGHT, Slot, slot_is_ahead, window_end
-from ..models import AgendaTopic, Ask, AskAnswer, AskFor, Couple, RainCheck
+from ..models import AgendaTopic, Ask, AskAnswer, AskFor, Couple, NoticeKind, RainCheck
 from ..models.moment import ACKNOWLEDGEMENT_MAX, ASK_WORDS_MAX, CARD_TEXT_MAX, TALK_TEXT_MAX
 from ..models.therapy import TOPIC_TEXT_MAX
+from . import notifications
 
 PART = "moment"
 
@@ -154,6 +155,12 @@ def ask(
         created_at=now,
     )
     _changed(couple)
+    notifications.announce(
+        kind=NoticeKind.ASK,
+        person_id=space.partner.pk,
+        about_id=created.pk,
+        key=f"ask:{created.pk}",
+    )
     return created
 
 
@@ -200,6 +207,24 @@ def _open_partner_ask(space: Space, ask_id, now) -> Ask:
 def _close_answered(item: Ask, now) -> None:
     item.state, item.closed_at = Ask.ANSWERED, now
     item.save(update_fields=["state", "closed_at"])
+    # Whatever the answer, the same notice: a notification never says no.
+    notifications.announce(
+        kind=NoticeKind.ANSWER, person_id=item.asker_id, about_id=item.pk, key=f"answer:{item.pk}"
+    )
+
+
+def _remind_owner(item: RainCheck) -> None:
+    """The owner's own rain check, at its time (if they chose to hear of it)."""
+    if item.day is None:
+        return
+    zone = timezone.get_current_timezone()
+    notifications.announce(
+        kind=NoticeKind.RAIN_CHECK,
+        person_id=item.owner_id,
+        about_id=item.pk,
+        key=notifications.rain_check_key(item),
+        due_at=Slot(item.day, item.part_of_day).starts(zone),
+    )
 
 
 @transaction.atomic
@@ -347,13 +372,15 @@ def decline(*, space: Space, ask_id, card: Card) -> AskAnswer:
     )
     if card.rain_check:
         slot = card.slot
-        RainCheck.objects.create(
-            couple=couple,
-            owner=space.me,
-            answer=answer,
-            day=slot.day if slot else None,
-            part_of_day=slot.part if slot else "",
-            note_for_me=card.note_for_me,
+        _remind_owner(
+            RainCheck.objects.create(
+                couple=couple,
+                owner=space.me,
+                answer=answer,
+                day=slot.day if slot else None,
+                part_of_day=slot.part if slot else "",
+                note_for_me=card.note_for_me,
+            )
         )
     _close_answered(item, now)
     _changed(couple)
@@ -439,6 +466,7 @@ def move_rain_check(*, space: Space, rain_check_id, rain_check: str, version=Non
     item.version += 1
     item.updated_at = timezone.now()
     item.save(update_fields=["day", "part_of_day", "note_for_me", "version", "updated_at"])
+    _remind_owner(item)
     _changed(couple)
     return item
 

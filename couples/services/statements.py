@@ -15,7 +15,7 @@ from ..access import (
     get_question_for_author,
 )
 from ..domain.errors import Conflict, Invalid, check_version
-from ..models import Reason, Statement, StatementQuestion, StatementRevision
+from ..models import NoticeKind, Reason, Statement, StatementQuestion, StatementRevision
 from ..models.statements import (
     ANSWER_MAX,
     MEANING_MAX,
@@ -24,6 +24,7 @@ from ..models.statements import (
     RAIN_CHECK_MAX,
     REASSURANCE_MAX,
 )
+from . import notifications
 
 LIMITS = {
     "meaning": ("What it means", MEANING_MAX, True),
@@ -77,6 +78,18 @@ def _save_revision(statement, now):
     )
 
 
+def _tell_partner(space: Space, statement: Statement, now) -> None:
+    """A new or changed statement, for a partner who chose to hear of it: at
+    most once a day per statement (their day), however often it is edited."""
+    day = now.astimezone(notifications.zone_of(space.partner)).date()
+    notifications.announce(
+        kind=NoticeKind.STATEMENT,
+        person_id=space.partner.pk,
+        about_id=statement.pk,
+        key=f"statement:{statement.pk}:{day}",
+    )
+
+
 @transaction.atomic
 def add_statement(
     *,
@@ -101,6 +114,7 @@ def add_statement(
     )
     _save_revision(statement, now)
     broadcast.part_changed(couple=space.couple, parts=["statements"])
+    _tell_partner(space, statement, now)
     return statement
 
 
@@ -143,6 +157,7 @@ def edit_statement(
     statement.save(update_fields=[*content, "version", "updated_at"])
     _save_revision(statement, now)
     broadcast.part_changed(couple=statement.couple_id, parts=["statements"])
+    _tell_partner(space, statement, now)
     return statement
 
 

@@ -17,8 +17,9 @@ from realtime import broadcast
 
 from ..access import Space, get_therapy_session_for_member
 from ..domain.errors import Forbidden, Invalid, NotFound, check_version
-from ..models import AgendaTopic, TherapySession
+from ..models import AgendaTopic, NoticeKind, TherapySession
 from ..models.therapy import THERAPIST_NAME_MAX, TOPIC_NOTE_MAX, TOPIC_TEXT_MAX
+from . import notifications
 
 
 class TherapyError(Invalid):
@@ -62,6 +63,20 @@ def _locked_topic(space, topic_id):
 def _changed(couple_id):
     # Both partners' dashboards show the upcoming session's agenda (part "therapy").
     broadcast.part_changed(couple=couple_id, parts=["therapy"])
+
+
+def _agenda_changed(space: Space, session) -> None:
+    """The agenda changed: the partner may have chosen to hear of it, in the
+    day before the session (in their own time zone), once per session."""
+    _changed(session.couple_id)
+    today = timezone.now().astimezone(notifications.zone_of(space.partner)).date()
+    if 0 <= (session.planned_for - today).days <= 1:
+        notifications.announce(
+            kind=NoticeKind.AGENDA,
+            person_id=space.partner.pk,
+            about_id=session.pk,
+            key=f"agenda:{session.pk}",
+        )
 
 
 def plan_session(*, space: Space, planned_for, therapist_name: str = "") -> TherapySession:
@@ -117,7 +132,7 @@ def add_topic(*, space: Space, session_id: int, text: str, note: str = "") -> Ag
             note=note,
             position=0 if last is None else last + 1,
         )
-        _changed(session.couple_id)
+        _agenda_changed(space, session)
         return topic
 
 
@@ -143,7 +158,7 @@ def move_topic(*, space: Space, topic_id: int, direction: str) -> AgendaTopic:
             return topic
         topic.position, other.position = other.position, topic.position
         AgendaTopic.objects.bulk_update([topic, other], ["position"])
-        _changed(session.couple_id)
+        _agenda_changed(space, session)
         return topic
 
 
@@ -157,7 +172,7 @@ def remove_topic(*, space: Space, topic_id: int) -> None:
                 "You can mark it discussed, or talk about it together."
             )
         topic.delete()
-        _changed(session.couple_id)
+        _agenda_changed(space, session)
 
 
 def set_discussed(*, space: Space, topic_id: int, discussed: bool) -> AgendaTopic:

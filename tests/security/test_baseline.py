@@ -27,6 +27,7 @@ def production_env(**extra):
         ALLOWED_HOSTS="commonground.example",
         CSRF_TRUSTED_ORIGINS="https://commonground.example",
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        VAPID_PRIVATE_KEY="pGvFOg35uetAj3IL49KIA1HdrK3FMHi2xkYRDjCNFe4",
     )
     env.update(extra)
     return env

@@ -589,6 +589,49 @@ ROWS = [
         roles(anonymous=app_anonymous(post=False), signed_in=fn(GET=200)),
         reason="each person's own asks, not-nows and rain checks; nothing of the partner's",
     ),
+    # Notifications: a person's own choices and devices; no one else's.
+    Row(
+        "notifications",
+        roles(anonymous=app_anonymous(), signed_in=fn(GET=200, POST=422)),
+        reason="a person's own choices; empty POST: 422 (no quiet hours given), nothing saved",
+    ),
+    Row(
+        "notification_device_add",
+        roles(anonymous=app_anonymous(get=False), signed_in=fn(POST=400)),
+        reason="this browser's subscription for the person signed in; empty: 400",
+    ),
+    Row(
+        "notification_device_forget",
+        roles(anonymous=app_anonymous(get=False), signed_in=fn(POST=204)),
+        reason="forgets only the requester's own device with that endpoint (none sent)",
+    ),
+    Row(
+        "notification_device_remove",
+        roles(
+            anonymous=app_anonymous(get=False),
+            owner=fn(POST=302),
+            partner=fn(POST=404),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"device_id": w.objects["push_device"].pk},
+        idor_kwargs=lambda w: {"device_id": w.foreign["push_device"].pk},
+        reason="only the device's own person removes it",
+    ),
+    Row(
+        "service_worker",
+        roles(anonymous=fn(GET=200), signed_in=fn(GET=200)),
+        reason="the same script for everyone; nothing of anyone in it",
+    ),
+    Row(
+        "manifest",
+        roles(anonymous=fn(GET=200), signed_in=fn(GET=200)),
+        reason="the web app manifest: the same for everyone",
+    ),
+    Row(
+        "offline",
+        roles(anonymous=fn(GET=200), signed_in=fn(GET=200)),
+        reason="the static offline page: the same for everyone, nothing of anyone",
+    ),
     # --- Operations -----------------------------------------------------------------
     Row(
         "health_live",

@@ -306,6 +306,34 @@ def moment_area(world):
     yield Canary(MOMENT_DUE_NOTE, OWNER_ONLY, "alice's private note on her own rain check")
 
 
+DEVICE_LABEL = "Qz7-device-label-canary"
+
+
+def _push_device(person, label):
+    from allauth.usersessions.models import UserSession
+
+    from couples.models import PushDevice
+
+    session = UserSession.objects.create(
+        user=person, session_key=f"world-{person.pk}-push", ip="127.0.0.1", user_agent="test"
+    )
+    return PushDevice.objects.create(
+        person=person,
+        session=session,
+        endpoint=f"https://fcm.googleapis.com/fcm/send/world-{person.pk}",
+        p256dh="B" + "A" * 86,
+        auth="A" * 22,
+        label=label,
+    )
+
+
+@planter
+def notifications_area(world):
+    world.objects["push_device"] = _push_device(world.alice, DEVICE_LABEL)
+    world.foreign["push_device"] = _push_device(world.carol, "Carol's browser")
+    yield Canary(DEVICE_LABEL, OWNER_ONLY, "alice's own list of devices")
+
+
 def build_world():
     alice = UserFactory(email="alice.qz7canary@example.com", display_name="Alice Qz7-canary")
     bob = UserFactory(email="bob.security@example.com", display_name="Bob")
