@@ -26,6 +26,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.timezones import zone_of
+
 try:  # Django 6
     from django.tasks import task
 except ImportError:  # Django 5.2: the backport
@@ -45,7 +47,7 @@ from .models import (
     TherapySession,
 )
 from .models.notifications import NOTICE_RETENTION
-from .services.notifications import rain_check_key, zone_of
+from .services.notifications import rain_check_key
 
 logger = logging.getLogger(__name__)
 

@@ -57,6 +57,8 @@ def server_env(**extra) -> dict:
         "REDIS_URL": settings.REDIS_URL,
         "DATABASE_POOL_MIN": "1",
         "LOG_LEVEL": "WARNING",
+        # The suite's own VAPID key (tests/conftest.py), never var/dev-vapid.key.
+        "VAPID_PRIVATE_KEY": settings.VAPID_PRIVATE_KEY,
         **extra,
     }
     env.pop("DJANGO_ENV", None)

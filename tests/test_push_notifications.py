@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from accounts.timezones import zone_of
 from couples import push
 from couples.domain.moment import PART_KEYS, Slot
 from couples.models import (
@@ -313,8 +314,11 @@ def test_push_a_moved_rain_check_forgets_its_old_time(
 def test_notif_quiet_hours_wait_for_their_end_in_the_persons_time(
     endpoint, bob_listens, run, alice, bob
 ):
+    # Bob's evening is another day in UTC: his quiet hours are his own.
+    bob.time_zone = "Pacific/Auckland"
+    bob.save(update_fields=["time_zone"])
     now = timezone.now()
-    zone = notifications.zone_of(bob)
+    zone = zone_of(bob)
     local = now.astimezone(zone)
     start = (local - datetime.timedelta(hours=1)).time().replace(second=0, microsecond=0)
     end = (local + datetime.timedelta(hours=2)).time().replace(second=0, microsecond=0)

@@ -217,7 +217,7 @@ def _remind_owner(item: RainCheck) -> None:
     """The owner's own rain check, at its time (if they chose to hear of it)."""
     if item.day is None:
         return
-    zone = timezone.get_current_timezone()
+    zone = zone_of(item.owner)
     notifications.announce(
         kind=NoticeKind.RAIN_CHECK,
         person_id=item.owner_id,

@@ -11,12 +11,9 @@ by the worker when the time comes (quiet hours, the moment passed).
 
 import base64
 import binascii
-import datetime
-import zoneinfo
 
 from allauth.account.signals import password_changed, password_reset, password_set
 from allauth.usersessions.models import UserSession
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.dispatch import receiver
 from django.utils import timezone
@@ -27,15 +24,6 @@ from .. import push
 from ..domain.errors import Invalid, NotFound
 from ..models import Notice, NoticeKind, NotificationChoice, PushDevice
 from ..models.notifications import ENDPOINT_MAX
-
-
-def zone_of(person) -> datetime.tzinfo:
-    """A person's own time zone (the server's until they have one)."""
-    name = getattr(person, "time_zone", "") or settings.TIME_ZONE
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def _decoded(value: str) -> bytes | None:

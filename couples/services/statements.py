@@ -6,6 +6,7 @@ through the access helpers, inside the person's ``space``."""
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.timezones import zone_of
 from realtime import broadcast
 
 from ..access import (
@@ -81,7 +82,7 @@ def _save_revision(statement, now):
 def _tell_partner(space: Space, statement: Statement, now) -> None:
     """A new or changed statement, for a partner who chose to hear of it: at
     most once a day per statement (their day), however often it is edited."""
-    day = now.astimezone(notifications.zone_of(space.partner)).date()
+    day = now.astimezone(zone_of(space.partner)).date()
     notifications.announce(
         kind=NoticeKind.STATEMENT,
         person_id=space.partner.pk,

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.timezones import zone_of
 from realtime import broadcast
 
 from ..access import Space, get_therapy_session_for_member
@@ -69,7 +70,7 @@ def _agenda_changed(space: Space, session) -> None:
     """The agenda changed: the partner may have chosen to hear of it, in the
     day before the session (in their own time zone), once per session."""
     _changed(session.couple_id)
-    today = timezone.now().astimezone(notifications.zone_of(space.partner)).date()
+    today = timezone.now().astimezone(zone_of(space.partner)).date()
     if 0 <= (session.planned_for - today).days <= 1:
         notifications.announce(
             kind=NoticeKind.AGENDA,

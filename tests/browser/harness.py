@@ -93,6 +93,8 @@ class Server:
             # file: rows the test writes (reflections) must open on the server,
             # and rows the server writes must open in the test.
             FIELD_ENCRYPTION_KEYS=",".join(settings.FIELD_ENCRYPTION_KEYS),
+            # The same for Web Push's key: never var/dev-vapid.key.
+            VAPID_PRIVATE_KEY=settings.VAPID_PRIVATE_KEY,
         )
         # REDIS_URL passes through unchanged: scripts/test sets it, and live-sync
         # journeys need the server and the test process on the same channel layer.
