@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     # Which sessions belong to whom (accounts/sessions.py): deletion and sign-out
     # everywhere end exactly one person's sessions without decoding them all.
     "allauth.usersessions",
+    # A second step and passkeys, from allauth itself (docs/security.md); its
+    # templates use humanize (naturaltime for "last used").
+    "allauth.mfa",
+    "django.contrib.humanize",
     "axes",
     # Django's Tasks API (the backport; Django 6 has it as django.tasks) and its
     # database backend: the queue lives in PostgreSQL (docs/decisions.md).
@@ -270,6 +274,22 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Common Ground] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 
+# --- A second step and passkeys (allauth.mfa) ------------------------------------
+# Passkeys (WebAuthn), authenticator-app codes (TOTP) and single-use recovery codes.
+# A passkey alone logs in (no password typed); after a password, an account with a
+# factor asks for it. allauth throttles wrong codes (MFA's own rate limits).
+MFA_SUPPORTED_TYPES = ["webauthn", "totp", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Common Ground"
+MFA_RECOVERY_CODE_COUNT = 10
+# WebAuthn wants https; outside production http://localhost is allowed (tests, dev).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+# The code forms add a limit of wrong codes per person (accounts/mfa_forms.py).
+MFA_FORMS = {
+    "authenticate": "accounts.mfa_forms.AuthenticateForm",
+    "reauthenticate": "accounts.mfa_forms.ReauthenticateForm",
+}
+
 # Login throttling per (username, IP) with a cool-off, never a permanent lockout.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
@@ -302,7 +322,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # (5 per 5 minutes): anyone who knows an email address (a controlling partner)
 # could keep that person locked out. axes locks (account, address) pairs instead;
 # allauth keeps only its per-address limit.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip", "mfa_code": "5/300s/key"}
 
 # --- Background tasks ------------------------------------------------------------
 # One queue in the database, drained by `manage.py worker` (the `worker` service in

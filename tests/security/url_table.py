@@ -685,6 +685,97 @@ ROWS = [
         roles(anonymous=cbv(), signed_in=cbv()),
         reason="static page",
     ),
+    # --- allauth.mfa: passkeys, authenticator codes, recovery codes --------------
+    # alice and carol have a passkey in the world (tests/mfa_support.py); nobody has
+    # an authenticator app or recovery codes. Changing factors asks for a fresh
+    # confirmation first (302 to allauth's reauthentication): the signed-in people
+    # of the matrix never confirmed, so those answers are the redirect, before any
+    # object is looked up; test_mfa.py proves what a confirmed stranger gets (404).
+    Row(
+        "mfa_index",
+        roles(anonymous=every_method(302), signed_in=cbv()),
+        reason="the signed-in person's own factors",
+    ),
+    Row(
+        "mfa_authenticate",
+        roles(anonymous=every_method(302), signed_in=every_method(302)),
+        reason="only during a login that asked for a second step (none here)",
+    ),
+    Row(
+        "mfa_reauthenticate",
+        roles(anonymous=every_method(302), signed_in=every_method(302)),
+        reason="confirming with a code: nobody here has one, so the password page",
+    ),
+    Row(
+        "mfa_activate_totp",
+        roles(anonymous=every_method(302), signed_in=every_method(302)),
+        reason="a new authenticator app asks for a fresh confirmation first",
+    ),
+    Row(
+        "mfa_deactivate_totp",
+        roles(anonymous=every_method(302), signed_in=every_method(404)),
+        reason="nobody has an authenticator app here",
+    ),
+    Row(
+        "mfa_view_recovery_codes",
+        roles(
+            anonymous=every_method(302),
+            signed_in=statuses(GET=404, HEAD=404, OPTIONS=200, POST=405, PUT=405),
+        ),
+        reason="the person's own codes (none here)",
+    ),
+    Row(
+        "mfa_generate_recovery_codes",
+        roles(anonymous=every_method(302), signed_in=every_method(302)),
+        reason="new codes ask for a fresh confirmation first",
+    ),
+    Row(
+        "mfa_download_recovery_codes",
+        roles(anonymous=every_method(302), signed_in=every_method(404)),
+        reason="the person's own codes (none here)",
+    ),
+    Row(
+        "mfa_list_webauthn",
+        roles(anonymous=every_method(302), signed_in=cbv()),
+        reason="the person's own passkeys; alice's passkey name is hers alone",
+    ),
+    Row(
+        "mfa_add_webauthn",
+        roles(anonymous=every_method(302), signed_in=every_method(302)),
+        reason="a new passkey asks for a fresh confirmation first",
+    ),
+    Row(
+        "mfa_reauthenticate_webauthn",
+        roles(
+            anonymous=every_method(302),
+            owner=statuses(GET=200, HEAD=200, OPTIONS=200, POST=302, PUT=302),
+            partner=every_method(302),
+            outsider=statuses(GET=200, HEAD=200, OPTIONS=200, POST=302, PUT=302),
+        ),
+        reason="confirming with one's own passkey (bob has none: the password page); "
+        "an empty answer confirms nothing",
+    ),
+    Row(
+        "mfa_remove_webauthn",
+        roles(anonymous=every_method(302), signed_in=every_method(302)),
+        kwargs=lambda w: {"pk": w.objects["passkey"].pk},
+        reason="asks for a fresh confirmation first; then only the owner's own (test_mfa.py)",
+    ),
+    Row(
+        "mfa_edit_webauthn",
+        roles(anonymous=every_method(302), signed_in=every_method(302)),
+        kwargs=lambda w: {"pk": w.objects["passkey"].pk},
+        reason="asks for a fresh confirmation first; then only the owner's own (test_mfa.py)",
+    ),
+    Row(
+        "mfa_login_webauthn",
+        roles(
+            anonymous=statuses(GET=302, HEAD=302, OPTIONS=200, POST=302, PUT=302),
+            signed_in=every_method(302),
+        ),
+        reason="logging in with a passkey alone (the login page's button); an empty "
+        "answer logs nobody in; signed-in people are sent on",
+    ),
     Row(
         "account_change_password",
         roles(anonymous=every_method(302), signed_in=cbv_form()),

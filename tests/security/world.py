@@ -334,6 +334,18 @@ def notifications_area(world):
     yield Canary(DEVICE_LABEL, OWNER_ONLY, "alice's own list of devices")
 
 
+PASSKEY_NAME = "Qz7-passkey-name-canary"
+
+
+@planter
+def mfa_area(world):
+    from tests.mfa_support import add_passkey
+
+    world.objects["passkey"] = add_passkey(world.alice, PASSKEY_NAME)
+    world.foreign["passkey"] = add_passkey(world.carol, "Carol's key")
+    yield Canary(PASSKEY_NAME, OWNER_ONLY, "the name of alice's passkey")
+
+
 def build_world():
     alice = UserFactory(email="alice.qz7canary@example.com", display_name="Alice Qz7-canary")
     bob = UserFactory(email="bob.security@example.com", display_name="Bob")
