@@ -53,6 +53,7 @@ urlpatterns = [
         name="reflection_therapy",
     ),
     path("timing/", timing.timing_edit, name="timing_edit"),
+    path("timing/cell/", timing.timing_cell, name="timing_cell"),
     path("patterns/", patterns.patterns, name="patterns"),
     path("privacy/", privacy.privacy, name="privacy"),
     path("therapy/", therapy.session_create, name="therapy_session_create"),
