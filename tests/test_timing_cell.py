@@ -263,13 +263,17 @@ def test_week_grid_on_the_dashboard_has_a_named_button_for_every_cell(alice_clie
     buttons = re.findall(r"<button [^>]*>", form)
     assert len(buttons) == CELLS
     assert all('type="submit"' in b and 'data-level="-"' in b and 'value="u"' in b for b in buttons)
-    assert 'aria-label="Monday, early morning: not said"' in form
-    assert 'aria-label="Sunday, late night: not said"' in form
+    assert (
+        '<span class="visually-hidden">Monday, early morning: </span>'
+        '<span class="wk-word" aria-hidden="true">\u2013</span>'
+        '<span class="visually-hidden">not said</span></button>'
+    ) in form
+    assert '<span class="visually-hidden">Sunday, late night: </span>' in form
     assert 'name="csrfmiddlewaretoken"' in form
     # One tab stop and role="grid" come with the script: without it, every
     # button is reachable with Tab and the table is a plain table.
     assert "tabindex" not in form and 'role="grid"' not in form
-    assert 'id="my-week-status" role="status" hx-preserve="true"' in html
+    assert 'id="my-week-status" role="status"' in html
     assert 'href="/timing/"' in html and "Edit as a form" in html
     assert "style=" not in html and "<script" not in html
 
@@ -283,9 +287,9 @@ def test_week_grid_shows_my_saved_levels_and_the_next_one(alice, alice_client, c
         ("mon_afternoon", "r", "rarely", "-"),
         ("mon_evening", "-", "not said", "u"),
     ]:
-        button = re.search(rf'<button[^>]*id="wk-{name}"[^>]*>', html).group(0)
+        button = re.search(rf'<button[^>]*id="wk-{name}".*?</button>', html).group(0)
         assert f'data-level="{level}"' in button and f'value="{following}"' in button
-        assert f': {label}"' in button
+        assert f'<span class="visually-hidden">{label}</span></button>' in button
 
 
 def test_week_js_speaks_the_domains_words():
@@ -294,8 +298,9 @@ def test_week_js_speaks_the_domains_words():
         assert f'"{key}": "{label.lower()}"' in script or f'{key}: "{label.lower()}"' in script
     for key, following in overlap.CYCLE.items():
         assert f'"{key}": "{following}"' in script or f'{key}: "{following}"' in script
-    for key, short in overlap.WEEK_SHORT.items():
-        assert f'"{short.encode("unicode_escape").decode()}"' in script, key
+    for key, short in overlap.LEVEL_SHORT.items():
+        escaped = short.encode("unicode_escape").decode().replace("\\xad", "\\u00ad")
+        assert f'"{escaped}"' in script, key
 
 
 def test_week_form_page_shows_my_week_read_only_not_a_second_grid(alice_client, couple):

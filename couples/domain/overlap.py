@@ -46,9 +46,6 @@ LEVEL_SHORT = {
     RARELY: "Rarely",
     NOT_SAID: "\u2013",
 }
-# The week grid's buttons: whole words (a button's visible words are part of its
-# accessible name, which a soft hyphen would break), the dash for "not said".
-WEEK_SHORT = {**LEVEL_SHORT, SOMETIMES: "Sometimes"}
 
 # Tapping a cell of my week moves it on to the next level, round and round.
 CYCLE = {USUALLY: SOMETIMES, SOMETIMES: RARELY, RARELY: NOT_SAID, NOT_SAID: USUALLY}
@@ -261,7 +258,11 @@ class WeekCell:
 
     @property
     def short(self):
-        return WEEK_SHORT[self.key]
+        return LEVEL_SHORT[self.key]
+
+    @property
+    def spoken(self):
+        return self.label.lower()
 
     @property
     def css(self):

@@ -12,8 +12,11 @@
  *   or, when a save is refused, why (and the part is fetched again: the truth);
  * - a frame arriving over the socket (this person's own, or from their other
  *   device) replaces the part: a tap not yet confirmed is kept on the new
- *   grid, and focus stays on the cell it was on.
- * The level words mirror couples/domain/overlap.py (LEVELS, WEEK_SHORT, CYCLE);
+ *   grid, the status keeps its words, and focus stays on the cell it was on.
+ *   (Not hx-preserve for the status: htmx 2.0.11 drops a preserved element
+ *   when a swap lands on a target that an earlier swap already replaced, as
+ *   two refetches after a reconnect do.)
+ * The level words mirror couples/domain/overlap.py (LEVELS, LEVEL_SHORT, CYCLE);
  * tests/test_timing_cell.py checks that they agree. CSP-safe: no eval, no inline.
  */
 (function () {
@@ -22,7 +25,7 @@
   var FORM = "my-week-form";
   var CYCLE = { u: "s", s: "r", r: "-", "-": "u" };
   var LABEL = { u: "usually open", s: "sometimes", r: "rarely", "-": "not said" };
-  var SHORT = { u: "Usually", s: "Sometimes", r: "Rarely", "-": "\u2013" };
+  var SHORT = { u: "Usually", s: "Some\u00adtimes", r: "Rarely", "-": "\u2013" };
   var CSS = { u: "u", s: "s", r: "r", "-": "none" };
 
   var pending = {};    // cell name -> the level last tapped, not yet confirmed
@@ -40,12 +43,25 @@
     return element && element.matches && element.matches("#" + FORM + " button[data-level]");
   }
 
+  function span(className, text, hidden) {
+    var element = document.createElement("span");
+    element.className = className;
+    element.textContent = text;
+    if (hidden) { element.setAttribute("aria-hidden", "true"); }
+    return element;
+  }
+
+  // The same content the template writes: the name "Monday, morning: sometimes",
+  // the short word shown (hidden from the name: it may break with a soft hyphen).
   function show(button, level) {
     button.dataset.level = level;
     button.value = CYCLE[level];
     button.className = "wk wk-" + CSS[level];
-    button.textContent = SHORT[level];
-    button.setAttribute("aria-label", button.dataset.where + ": " + LABEL[level]);
+    button.replaceChildren(
+      span("visually-hidden", button.dataset.where + ": "),
+      span("wk-word", SHORT[level], true),
+      span("visually-hidden", LABEL[level])
+    );
   }
 
   function say(text, isError) {
@@ -194,6 +210,14 @@
       cells(fragment).forEach(function (button) {
         if (button.name in pending) { show(button, pending[button.name]); }
       });
+      // The status arrives already saying what it said: a live region inserted
+      // with its words is not read out again (set after the swap, it would be).
+      var status = document.getElementById("my-week-status");
+      var incoming = fragment.querySelector && fragment.querySelector("#my-week-status");
+      if (status && incoming) {
+        incoming.textContent = status.textContent;
+        incoming.className = status.className;
+      }
     }
   }
 
