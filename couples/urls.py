@@ -54,6 +54,7 @@ urlpatterns = [
         name="reflection_therapy",
     ),
     path("timing/", timing.timing_edit, name="timing_edit"),
+    path("timing/cell/", timing.timing_cell, name="timing_cell"),
     path("patterns/", patterns.patterns, name="patterns"),
     path("privacy/", privacy.privacy, name="privacy"),
     path("notifications/", notifications.notifications, name="notifications"),

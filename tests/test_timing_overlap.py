@@ -17,6 +17,7 @@ from couples.domain.overlap import (
     STRONG,
     UNMARKED,
     USUALLY,
+    WAITING,
 )
 
 levels = st.sampled_from(list(overlap.LEVELS))
@@ -32,8 +33,9 @@ maybe_grids = st.one_of(st.none(), grids)
         (SOMETIMES, SOMETIMES, POSSIBLE),
         (USUALLY, RARELY, LOW),
         (RARELY, RARELY, LOW),
-        (RARELY, NOT_SAID, LOW),
-        (USUALLY, NOT_SAID, UNMARKED),
+        (RARELY, NOT_SAID, WAITING),
+        (SOMETIMES, NOT_SAID, WAITING),
+        (USUALLY, NOT_SAID, WAITING),
         (NOT_SAID, NOT_SAID, UNMARKED),
     ],
 )
@@ -60,24 +62,48 @@ def test_absence_of_an_answer_is_never_a_window(a, b):
 
 
 @given(levels, levels)
-def test_either_rarely_makes_a_time_unlikely(a, b):
-    if RARELY in (a, b):
+def test_either_rarely_makes_a_time_unlikely_once_both_have_marked_it(a, b):
+    if RARELY in (a, b) and NOT_SAID not in (a, b):
         assert overlap.overlap_level(a, b) == LOW
 
 
-@given(levels, levels, levels)
+marked_levels = st.sampled_from([USUALLY, SOMETIMES, RARELY])
+
+
+@given(marked_levels, marked_levels, marked_levels)
 def test_more_openness_never_makes_the_overlap_weaker(a, b, better):
-    order = [LOW, UNMARKED, POSSIBLE, GOOD, STRONG]
-    rank = {RARELY: 0, NOT_SAID: 1, SOMETIMES: 2, USUALLY: 3}
-    if rank[better] >= rank[a] and not (a == RARELY and better == NOT_SAID):
+    order = [LOW, POSSIBLE, GOOD, STRONG]
+    rank = {RARELY: 0, SOMETIMES: 1, USUALLY: 2}
+    if rank[better] >= rank[a]:
         before = order.index(overlap.overlap_level(a, b))
         after = order.index(overlap.overlap_level(better, b))
         assert after >= before
 
 
-def test_unfilled_grids_are_all_unmarked():
+@given(levels, levels)
+def test_a_time_marked_by_one_only_waits_and_never_tells_what_that_mark_is(a, b):
+    # "Waiting" exactly when one of the two has marked the time, and the same
+    # whatever that one mark says: a lone "rarely" looks like a lone "usually".
+    marked = (a != NOT_SAID) + (b != NOT_SAID)
+    assert (overlap.overlap_level(a, b) == WAITING) == (marked == 1)
+    if marked == 1:
+        assert {overlap.overlap_level(x, NOT_SAID) for x in (USUALLY, SOMETIMES, RARELY)} == {
+            WAITING
+        }
+
+
+def test_unfilled_grids_are_all_unmarked_and_one_grid_alone_waits():
     assert set(overlap.overlap(None, None)) == {UNMARKED}
-    assert set(overlap.overlap("u" * CELLS, None)) == {UNMARKED}
+    assert set(overlap.overlap("u" * CELLS, None)) == {WAITING}
+    assert set(overlap.overlap("r" * CELLS, None)) == {WAITING}
+
+
+def test_the_legend_explains_waiting_and_unmarked_apart():
+    keys = [key for key, _label, _glyph, _paint in overlap.legend()]
+    assert WAITING in keys and UNMARKED in keys
+    labels = dict((key, label) for key, label, _g, _p in overlap.legend())
+    assert labels[WAITING] == "Waiting for both marks" and labels[UNMARKED] == "Not marked yet"
+    assert "?" not in overlap.OVERLAP_GLYPHS.values()
 
 
 def test_cell_layout_is_day_by_day_monday_first():
@@ -102,8 +128,8 @@ def _render_overlap(a, b):
         legend=overlap.legend(),
         mine=None,
         my_rows=[],
-        partner=None,
-        partner_rows=[],
+        my_week=overlap.week_rows(a),
+        partner_notes="",
     )
     html = render_to_string("couples/sections/timing.html#timing", {"timing": view})
     start = html.index('<figure class="timing-overlap"')

@@ -193,7 +193,7 @@ def test_stale_save_is_409_and_shows_both_versions(alice_client, alice, couple):
 # --- what each partner sees ----------------------------------------------------
 
 
-def test_partner_sees_the_overlap_and_the_owners_grid_but_cannot_edit_it(
+def test_partner_sees_the_overlap_and_the_owners_notes_but_not_their_week_nor_edits_it(
     alice, bob, bob_client, couple
 ):
     save_timing(
@@ -201,8 +201,11 @@ def test_partner_sees_the_overlap_and_the_owners_grid_but_cannot_edit_it(
     )
     page = bob_client.get(DASHBOARD).content.decode()
     section = timing_section(page)
-    assert "alice-notes-for-bob" in section
-    assert "Alice\u2019s week, as they marked it" in section
+    assert "alice-notes-for-bob" in section and "In Alice\u2019s words" in section
+    # Alice's week itself is not shown: only where the two weeks meet.
+    assert "Alice\u2019s week" not in section and "Usually open" not in section.replace(
+        overlap_figure(section), ""
+    )
     # Bob's save only ever writes Bob's own grid.
     bob_client.post(EDIT, grid_post(EVENINGS, notes="bob"))
     assert TimingGrid.objects.get(author=alice).cells == MORNINGS
@@ -248,7 +251,7 @@ def test_part_renders_for_each_recipient_as_live_sync_will(rf, alice, bob, coupl
     request.user = bob
     html = parts.render_part_html("timing", request, current_space(bob))
     assert html.strip().startswith('<section id="timing"')
-    assert "alice-notes" in html and "Alice\u2019s week" in html
+    assert "alice-notes" in html and "In Alice\u2019s words" in html
 
 
 def test_after_unlink_the_partner_sees_nothing_of_the_grid(
@@ -274,7 +277,7 @@ def test_after_relinking_the_new_partner_never_sees_the_old_grid(
     link(alice, carol)
     page = carol_client.get(DASHBOARD).content.decode()
     assert "alice-canary-old" not in page
-    assert "Alice\u2019s week" not in page
+    assert "Alice\u2019s words" not in page
 
 
 def _dashboard_queries(client):

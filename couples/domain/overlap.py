@@ -47,18 +47,30 @@ LEVEL_SHORT = {
     NOT_SAID: "\u2013",
 }
 
+# Tapping a cell of my week moves it on to the next level, round and round.
+CYCLE = {USUALLY: SOMETIMES, SOMETIMES: RARELY, RARELY: NOT_SAID, NOT_SAID: USUALLY}
+
 # Overlap of two cells, strongest first. Labels speak of the pair ("both", "a
-# good time"), never of one person.
-STRONG, GOOD, POSSIBLE, LOW, UNMARKED = "strong", "good", "possible", "low", "unmarked"
+# good time", "us"), never of one person.
+STRONG, GOOD, POSSIBLE, LOW = "strong", "good", "possible", "low"
+WAITING, UNMARKED = "waiting", "unmarked"
 OVERLAP_LABELS = {
     STRONG: "Both usually open",
     GOOD: "Often a good time",
     POSSIBLE: "Sometimes a good time",
     LOW: "Not a likely time",
-    UNMARKED: "Not marked by both yet",
+    WAITING: "Waiting for both marks",
+    UNMARKED: "Not marked yet",
 }
 # A mark besides the colour, so the picture does not rely on colour alone.
-OVERLAP_GLYPHS = {STRONG: "●●", GOOD: "●", POSSIBLE: "◐", LOW: "\u2013", UNMARKED: "?"}
+OVERLAP_GLYPHS = {
+    STRONG: "●●",
+    GOOD: "●",
+    POSSIBLE: "◐",
+    LOW: "\u2013",
+    WAITING: "\u2026",
+    UNMARKED: "",
+}
 _WEIGHT = {USUALLY: 2, SOMETIMES: 1}
 
 
@@ -79,6 +91,7 @@ OVERLAP_PAINT = {
     GOOD: Paint("#dc8f77", "#bbbbbb", "#3b2a25"),
     POSSIBLE: Paint("#f3d3c6", "#bbbbbb", "#3b2a25"),
     LOW: Paint("#ece9e7", "#bbbbbb", "#6b625e"),
+    WAITING: Paint("#fbf4f1", "#b5523b", "#6b3a2e", dashed=True),
     UNMARKED: Paint("none", "#bbbbbb", "#777777", dashed=True),
 }
 
@@ -90,13 +103,19 @@ def is_valid_grid(cells):
 
 
 def overlap_level(a, b):
-    """Where two levels meet. Either ``rarely`` makes it unlikely; an unsaid
-    cell is not a window (but is told apart from a no); otherwise the two
-    levels add up."""
+    """Where two levels meet. A time shows a level only once both have marked
+    it: marked by one, it is "waiting" whatever that mark says (so the first
+    mark, even a "rarely", is never shown to the other through the picture);
+    marked by neither, "not marked yet". Neither is ever read as open. Once
+    both have marked it, either ``rarely`` makes it unlikely; otherwise the
+    two levels add up."""
+    marked = (a != NOT_SAID) + (b != NOT_SAID)
+    if marked == 0:
+        return UNMARKED
+    if marked == 1:
+        return WAITING
     if RARELY in (a, b):
         return LOW
-    if NOT_SAID in (a, b):
-        return UNMARKED
     return {4: STRONG, 3: GOOD, 2: POSSIBLE}[_WEIGHT[a] + _WEIGHT[b]]
 
 
@@ -109,6 +128,25 @@ def overlap(cells_a, cells_b):
 
 def index(day, part):
     return day * len(PARTS) + part
+
+
+def cell_name(day_key, part_key):
+    """A cell's name in forms and posts: ``mon_early``."""
+    return f"{day_key}_{part_key}"
+
+
+# name -> position in the 35-character grid
+CELL_INDEX = {
+    cell_name(day_key, part_key): index(d, p)
+    for d, (day_key, _dl, _ds) in enumerate(DAYS)
+    for p, (part_key, _pl, _ps) in enumerate(PARTS)
+}
+
+
+def with_cell(cells, position, level):
+    """``cells`` with one cell set to ``level``."""
+    cells = cells or EMPTY_GRID
+    return cells[:position] + level + cells[position + 1 :]
 
 
 @dataclass(frozen=True)
@@ -204,3 +242,50 @@ def legend():
         (key, OVERLAP_LABELS[key], OVERLAP_GLYPHS[key], OVERLAP_PAINT[key])
         for key in OVERLAP_LABELS
     ]
+
+
+@dataclass(frozen=True)
+class WeekCell:
+    """One control of my week grid: what it is, what it says, and what a tap
+    sets it to next."""
+
+    name: str  # "mon_early"
+    day: str  # "Monday"
+    part: str  # "Early morning"
+    key: str  # "u"
+    label: str  # "Usually open"
+    next_key: str
+
+    @property
+    def short(self):
+        return LEVEL_SHORT[self.key]
+
+    @property
+    def spoken(self):
+        return self.label.lower()
+
+    @property
+    def css(self):
+        return "none" if self.key == NOT_SAID else self.key
+
+
+def week_rows(cells):
+    """My grid as ``(day_label, short, [WeekCell])`` rows, for the editable grid."""
+    cells = cells or EMPTY_GRID
+    rows = []
+    for d, (day_key, day_label, day_short) in enumerate(DAYS):
+        row = []
+        for p, (part_key, part_label, _s) in enumerate(PARTS):
+            key = cells[index(d, p)]
+            row.append(
+                WeekCell(
+                    cell_name(day_key, part_key),
+                    day_label,
+                    part_label,
+                    key,
+                    LEVELS[key],
+                    CYCLE[key],
+                )
+            )
+        rows.append((day_label, day_short, row))
+    return rows

@@ -1,6 +1,6 @@
 from django import forms
 
-from ..domain.overlap import DAYS, EMPTY_GRID, LEVELS, NOT_SAID, PARTS, index
+from ..domain.overlap import DAYS, EMPTY_GRID, LEVELS, NOT_SAID, PARTS, cell_name, index
 from ..models.timing import NOTES_MAX_LENGTH
 from .lean import LeanForm
 
@@ -11,8 +11,7 @@ LEVEL_CHOICES = [(NOT_SAID, LEVELS[NOT_SAID])] + [
 BAD_CHOICE = "Choose usually open, sometimes, rarely or not said."
 
 
-def cell_name(day_key, part_key):
-    return f"{day_key}_{part_key}"
+__all__ = ["BAD_CHOICE", "LEVEL_CHOICES", "TimingGridForm", "cell_name"]
 
 
 class TimingGridForm(LeanForm, forms.Form):

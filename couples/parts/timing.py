@@ -1,12 +1,15 @@
 """When we are open, on the dashboard: the shared overlap (the same for both),
-my own week, and my partner's week as they marked it."""
+my own week as a grid I edit in place, and my partner's notes in their words.
+
+My partner's cells are read (the overlap needs them) but never put in the
+context: only the overlap, which is symmetric, is made from them."""
 
 from dataclasses import dataclass
 
 from accounts.timezones import same_clock, zone_of
 
 from ..access import Space
-from ..domain.overlap import grid_rows, heatmap, legend
+from ..domain.overlap import grid_rows, heatmap, legend, week_rows
 from ..models import TimingGrid
 from .base import Part
 
@@ -14,14 +17,15 @@ from .base import Part
 @dataclass(frozen=True)
 class TimingView:
     """What one person sees of the couple's timing: the shared overlap (the
-    same for both), their own grid, and their partner's grid as marked."""
+    same for both), their own grid (cells to edit, rows to read), and their
+    partner's notes. Nothing of the partner's cells but the overlap."""
 
     heatmap: object
     legend: list
     mine: object
     my_rows: list
-    partner: object
-    partner_rows: list
+    my_week: list
+    partner_notes: str
     # Our clocks differ: each week is its owner's own local time
     # (docs/decisions.md, "Time zones"), said in a note. Never which zone the
     # partner is in: their place is theirs.
@@ -51,8 +55,8 @@ def timing_view(space: Space, rows: dict) -> TimingView:
         legend=legend(),
         mine=mine,
         my_rows=grid_rows(mine and mine.cells),
-        partner=partners,
-        partner_rows=grid_rows(partners and partners.cells),
+        my_week=week_rows(mine and mine.cells),
+        partner_notes=partners.notes if partners else "",
         zones_differ=not same_clock(zone_of(space.me), zone_of(space.partner)),
     )
 

@@ -7,7 +7,7 @@ from realtime import broadcast
 
 from ..access import Space
 from ..domain.errors import Invalid, NotFound, check_version
-from ..domain.overlap import is_valid_grid
+from ..domain.overlap import CELL_INDEX, LEVELS, is_valid_grid, with_cell
 from ..models import Membership, TimingGrid
 from ..models.timing import NOTES_MAX_LENGTH
 
@@ -18,6 +18,56 @@ class NotLinked(NotFound):
 
 class InvalidTiming(Invalid):
     pass
+
+
+BAD_LEVEL = "A part of the week can be usually open, sometimes, rarely or not said."
+
+
+def _lock_membership(space: Space):
+    """Lock the author's current membership row: it serialises this save with
+    their other tabs (two first saves cannot both create) and with an unlink
+    (which updates that row), so the couple cannot end under our feet."""
+    membership = (
+        Membership.objects.current()
+        .select_for_update()
+        .filter(user=space.me, couple=space.couple)
+        .first()
+    )
+    if membership is None:
+        raise NotLinked("Link with your partner first: the week grid is shared in a couple.")
+
+
+def set_timing_cell(*, space: Space, cell: str, level: str) -> TimingGrid:
+    """Set one cell of ``space.me``'s grid (``cell`` as ``mon_early``) to ``level``.
+
+    One cell, atomically, and no version to match: the grid row is locked, read
+    and written in one transaction, so quick taps and two devices of the same
+    person each change only their own cell and none is lost (a full-form save
+    still checks ``version``, which this bumps). Setting a cell to what it already
+    is writes and broadcasts nothing. Only ever writes the author's own grid.
+    """
+    position = CELL_INDEX.get(cell) if isinstance(cell, str) else None
+    if position is None:
+        raise InvalidTiming("That is not a part of the week: choose a day and a part of the day.")
+    if not isinstance(level, str) or level not in LEVELS:
+        raise InvalidTiming(BAD_LEVEL)
+    with transaction.atomic():
+        _lock_membership(space)
+        grid = (
+            TimingGrid.objects.select_for_update()
+            .filter(couple=space.couple, author=space.me)
+            .first()
+        )
+        if grid is None:
+            grid = TimingGrid(author=space.me, couple=space.couple, version=0)
+        elif grid.cells[position] == level:
+            return grid
+        grid.cells = with_cell(grid.cells, position, level)
+        grid.version += 1
+        grid.updated_at = timezone.now()
+        grid.save()
+        broadcast.part_changed(couple=space.couple, parts=["timing", "moment"])
+    return grid
 
 
 def save_timing(*, space: Space, cells: str, notes: str, expected_version) -> TimingGrid:
@@ -38,17 +88,7 @@ def save_timing(*, space: Space, cells: str, notes: str, expected_version) -> Ti
         )
     author = space.me
     with transaction.atomic():
-        # Locking the author's current membership serialises this save with their
-        # other tabs (two first saves cannot both create) and with an unlink
-        # (which updates that row), so the couple cannot end under our feet.
-        membership = (
-            Membership.objects.current()
-            .select_for_update()
-            .filter(user=author, couple=space.couple)
-            .first()
-        )
-        if membership is None:
-            raise NotLinked("Link with your partner first: the week grid is shared in a couple.")
+        _lock_membership(space)
         grid = (
             TimingGrid.objects.select_for_update()
             .filter(couple=space.couple, author=author)

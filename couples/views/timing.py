@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
 from ..domain.errors import Conflict, DomainError
-from ..domain.overlap import grid_rows
+from ..domain.overlap import CELL_INDEX, grid_rows
 from ..forms.timing import TimingGridForm
 from ..http import SpaceRequest, login_required, render_part, space_required
 from ..parts import timing as part
@@ -88,3 +89,31 @@ def timing_edit(request: SpaceRequest) -> HttpResponse:
         )
     messages.success(request, "Your week is saved.")
     return redirect(reverse("dashboard") + "#timing")
+
+
+@require_http_methods(["POST"])
+@login_required
+@space_required
+def timing_cell(request: SpaceRequest) -> HttpResponse:
+    """One cell of my week, set from the dashboard's grid: ``mon_early=s``.
+
+    The grid's script posts one cell per tap (and says so with ``HX-Request``):
+    204, nothing to swap, the part arrives over the socket like any change.
+    Without JavaScript each cell is a submit button of the same form: the post
+    redirects back to the grid. A refusal is the domain error's message (422),
+    as a fragment for the script or a page, and saves nothing.
+    """
+    named = [name for name in request.POST if name in CELL_INDEX]
+    if len(named) != 1:
+        raise timing_services.InvalidTiming(
+            "Choose one part of the week to change, then try again."
+        )
+    timing_services.set_timing_cell(
+        space=request.space, cell=named[0], level=request.POST[named[0]]
+    )
+    if request.htmx:
+        response = HttpResponse(status=204)
+    else:
+        response = redirect(reverse("dashboard") + "#my-week")
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -136,8 +136,9 @@ def test_partners_share_statements_weeks_and_mutual_yeses_while_reflections_stay
     expect(bob_page.locator(f"{HEATMAP} .hm-strong title")).to_have_text(
         re.compile(r"Monday, evening: Both usually open")
     )
-    bob_page.locator(".timing-partner summary").click()
+    # alice's notes, in her words; her week itself only through the overlap.
     expect(bob_page.locator(".timing-partner")).to_contain_text("A morning person at weekends.")
+    expect(bob_page.locator("#timing")).not_to_contain_text("Alice\u2019s week")
 
     # --- bob answers: only mutual yeses are shared ---
     bob_page.goto("/alternatives/")

@@ -178,6 +178,8 @@ WRITES = [
         lambda w: {"bring": "0"},
     ),
     ("timing_edit", "owner", lambda w: "/timing/", lambda w: _week(1)),
+    ("timing_cell", "owner", lambda w: "/timing/cell/", lambda w: {"sat_evening": "s"}),
+    ("timing_cell_by_partner", "partner", lambda w: "/timing/cell/", lambda w: {"sun_early": "u"}),
     (
         "therapy_session_create",
         "owner",

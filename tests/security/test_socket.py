@@ -158,6 +158,7 @@ async def every_write_of_every_area(world):
     await act(
         timing.save_timing, author=alice, cells="u" * 35, notes="Tmg7-new", expected_version=1
     )
+    await act(timing.set_timing_cell, author=alice, cell="sat_late", level="r")  # a tap
     yield "private answers", False
     proposal = world.objects["alternative"]
     catalogue = world.objects["catalogue"]

@@ -342,6 +342,11 @@ ROWS = [
         roles(anonymous=app_anonymous(), signed_in=fn(GET=200, POST=422)),
         reason="one's own week in one's own couple; no ids",
     ),
+    Row(
+        "timing_cell",
+        roles(anonymous=app_anonymous(get=False), signed_in=fn(POST=422)),
+        reason="one cell of one's own week in one's own couple; no ids; empty: 422",
+    ),
     # Therapy
     Row(
         "therapy_session_create",
