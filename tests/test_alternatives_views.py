@@ -131,7 +131,7 @@ def test_answer_without_javascript_saves_and_redirects_back(alice_client, couple
     assert r.status_code == 302 and r["Location"] == f"{PAGE}#answer-{activity.pk}"
     assert my_answer(alice, activity) == "maybe"
     page = alice_client.get(PAGE)
-    assert b"Your answer is saved. Only you can see it." in page.content
+    assert b'<p class="flash flash-success">Saved</p>' in page.content
 
 
 def test_htmx_answer_returns_my_row_and_the_shared_list(alice_client, couple, alice):
@@ -220,8 +220,20 @@ def test_withdraw_without_javascript_redirects_to_dashboard(bob_client, couple, 
     for user in (alice, bob):
         service.answer_activity(space=space_of(user), activity_id=activity.pk, answer="yes")
     r = bob_client.post(withdraw_url(activity))
-    assert r.status_code == 302 and r["Location"] == reverse("dashboard")
+    assert r.status_code == 302 and r["Location"] == reverse("dashboard") + "#alternatives"
     assert my_answer(bob, activity) == ""
+
+
+def test_withdraw_without_javascript_from_the_answers_page_goes_back_there(
+    bob_client, couple, alice, bob
+):
+    activity = hug()
+    for user in (alice, bob):
+        service.answer_activity(space=space_of(user), activity_id=activity.pk, answer="yes")
+    page = bob_client.get(PAGE).content.decode()
+    assert 'name="back" value="alternatives"' in page
+    r = bob_client.post(withdraw_url(activity), {"back": "alternatives"})
+    assert r.status_code == 302 and r["Location"] == f"{PAGE}#alternatives"
 
 
 # Proposing -------------------------------------------------------------------

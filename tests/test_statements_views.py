@@ -437,7 +437,9 @@ def test_starters_are_offered_beside_an_empty_form_never_prefilled(alice_client,
     assert tired.replace("'", "&#x27;") in page
     form_html = page.split('id="statement-form"')[1].split("</form>")[0]
     assert "When I say no late in the day" not in form_html
-    assert "<details open>" in page  # a first-time writer gets the first set open
+    # A first-time writer gets the starters, and the first set, open.
+    assert '<details id="starters" open>' in page
+    assert '<details class="starter" id="starter-tired" open>' in page
 
 
 def test_the_part_renders_for_each_viewer_as_live_sync_will(rf, alice, bob, statement):
