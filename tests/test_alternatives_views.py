@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -297,3 +299,44 @@ def test_a_request_without_the_answer_field_erases_nothing(alice_client, couple,
     r = alice_client.post(answer_url(activity), {}, htmx=True)
     assert r.status_code == 422
     assert my_answer(alice, activity) == "yes"
+
+
+def test_my_answers_link_is_not_shown_on_its_own_page(alice_client, bob, couple, alice):
+    activity = hug()
+    for user in (alice, bob):
+        service.answer_activity(space=space_of(user), activity_id=activity.pk, answer="yes")
+    assert b'id="my-answers-link"' in alice_client.get(reverse("dashboard")).content
+    assert b'id="my-answers-link"' not in alice_client.get(PAGE).content
+    # Nor in the shared list an htmx answer sends back to that page.
+    here = {"HTTP_HX_CURRENT_URL": f"http://testserver{PAGE}"}
+    html = alice_client.post(withdraw_url(activity), htmx=True, **here).content
+    assert b'id="alternatives"' in html and b'id="my-answers-link"' not in html
+    answered = alice_client.post(answer_url(activity), {field(activity): "no"}, htmx=True, **here)
+    assert b'id="my-answers-link"' not in answered.content
+
+
+def test_answers_save_by_themselves_with_javascript_and_keep_a_save_button_without(
+    alice_client, couple
+):
+    page = alice_client.get(PAGE).content.decode()
+    row = page.split(f'id="answer-{hug().pk}"')[1].split("</li>")[0]
+    # The per-row Save exists only for a browser without JavaScript.
+    assert re.search(r"<noscript><button type=\"submit\"[^>]*>Save</button></noscript>", row)
+    assert (
+        'hx-trigger="submit, commit-answer"' in row
+        and "change" not in row.split("hx-trigger")[1][:30]
+    )
+    assert "js/answers.js" in page
+
+
+def test_a_couple_adds_its_own_activity_from_the_answers_page(alice_client, bob_client, couple):
+    page = alice_client.get(PAGE).content.decode()
+    assert 'id="propose-form"' in page and "Add your own" in page
+    html = alice_client.post(
+        reverse("alternatives_propose"), {"name": "Breakfast in bed"}, htmx=True
+    )
+    assert b"Added to both your lists" in html.content and b"Breakfast in bed" in html.content
+    # Bob sees a new activity to answer, with no answer set; nothing is agreed.
+    bobs = bob_client.get(PAGE).content.decode()
+    assert "Breakfast in bed" in bobs
+    assert "Breakfast in bed" not in bobs.split('id="alternatives"')[1]
