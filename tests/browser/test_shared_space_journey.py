@@ -96,7 +96,8 @@ def test_partners_share_statements_weeks_and_mutual_yeses_while_reflections_stay
     alice_page.goto("/alternatives/")
     alice_page.locator("#id_name").fill("Breakfast in bed")
     alice_page.locator("#propose-submit").click()
-    expect(alice_page.locator("#my-answers")).to_contain_text("“Breakfast in bed” is on both")
+    expect(alice_page.locator("#messages")).to_contain_text("Added to both your lists")
+    expect(alice_page.get_by_role("group", name="Breakfast in bed", exact=True)).to_be_visible()
     for activity, choice in [
         ("Cuddling", "Yes"),
         ("A massage", "Yes"),
