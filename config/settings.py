@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # An htmx answer carries the messages added while answering it (config/messages.py).
+    "config.messages.HtmxMessagesMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "config.middleware.PrivateNoStoreMiddleware",
     "axes.middleware.AxesMiddleware",

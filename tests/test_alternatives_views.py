@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -131,7 +133,7 @@ def test_answer_without_javascript_saves_and_redirects_back(alice_client, couple
     assert r.status_code == 302 and r["Location"] == f"{PAGE}#answer-{activity.pk}"
     assert my_answer(alice, activity) == "maybe"
     page = alice_client.get(PAGE)
-    assert b"Your answer is saved. Only you can see it." in page.content
+    assert b'<p class="flash flash-success">Saved</p>' in page.content
 
 
 def test_htmx_answer_returns_my_row_and_the_shared_list(alice_client, couple, alice):
@@ -220,8 +222,20 @@ def test_withdraw_without_javascript_redirects_to_dashboard(bob_client, couple, 
     for user in (alice, bob):
         service.answer_activity(space=space_of(user), activity_id=activity.pk, answer="yes")
     r = bob_client.post(withdraw_url(activity))
-    assert r.status_code == 302 and r["Location"] == reverse("dashboard")
+    assert r.status_code == 302 and r["Location"] == reverse("dashboard") + "#alternatives"
     assert my_answer(bob, activity) == ""
+
+
+def test_withdraw_without_javascript_from_the_answers_page_goes_back_there(
+    bob_client, couple, alice, bob
+):
+    activity = hug()
+    for user in (alice, bob):
+        service.answer_activity(space=space_of(user), activity_id=activity.pk, answer="yes")
+    page = bob_client.get(PAGE).content.decode()
+    assert 'name="back" value="alternatives"' in page
+    r = bob_client.post(withdraw_url(activity), {"back": "alternatives"})
+    assert r.status_code == 302 and r["Location"] == f"{PAGE}#alternatives"
 
 
 # Proposing -------------------------------------------------------------------
@@ -285,3 +299,44 @@ def test_a_request_without_the_answer_field_erases_nothing(alice_client, couple,
     r = alice_client.post(answer_url(activity), {}, htmx=True)
     assert r.status_code == 422
     assert my_answer(alice, activity) == "yes"
+
+
+def test_my_answers_link_is_not_shown_on_its_own_page(alice_client, bob, couple, alice):
+    activity = hug()
+    for user in (alice, bob):
+        service.answer_activity(space=space_of(user), activity_id=activity.pk, answer="yes")
+    assert b'id="my-answers-link"' in alice_client.get(reverse("dashboard")).content
+    assert b'id="my-answers-link"' not in alice_client.get(PAGE).content
+    # Nor in the shared list an htmx answer sends back to that page.
+    here = {"HTTP_HX_CURRENT_URL": f"http://testserver{PAGE}"}
+    html = alice_client.post(withdraw_url(activity), htmx=True, **here).content
+    assert b'id="alternatives"' in html and b'id="my-answers-link"' not in html
+    answered = alice_client.post(answer_url(activity), {field(activity): "no"}, htmx=True, **here)
+    assert b'id="my-answers-link"' not in answered.content
+
+
+def test_answers_save_by_themselves_with_javascript_and_keep_a_save_button_without(
+    alice_client, couple
+):
+    page = alice_client.get(PAGE).content.decode()
+    row = page.split(f'id="answer-{hug().pk}"')[1].split("</li>")[0]
+    # The per-row Save exists only for a browser without JavaScript.
+    assert re.search(r"<noscript><button type=\"submit\"[^>]*>Save</button></noscript>", row)
+    assert (
+        'hx-trigger="submit, commit-answer"' in row
+        and "change" not in row.split("hx-trigger")[1][:30]
+    )
+    assert "js/answers.js" in page
+
+
+def test_a_couple_adds_its_own_activity_from_the_answers_page(alice_client, bob_client, couple):
+    page = alice_client.get(PAGE).content.decode()
+    assert 'id="propose-form"' in page and "Add your own" in page
+    html = alice_client.post(
+        reverse("alternatives_propose"), {"name": "Breakfast in bed"}, htmx=True
+    )
+    assert b"Added to both your lists" in html.content and b"Breakfast in bed" in html.content
+    # Bob sees a new activity to answer, with no answer set; nothing is agreed.
+    bobs = bob_client.get(PAGE).content.decode()
+    assert "Breakfast in bed" in bobs
+    assert "Breakfast in bed" not in bobs.split('id="alternatives"')[1]

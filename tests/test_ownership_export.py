@@ -191,8 +191,35 @@ def test_outsider_exports_only_their_own_nothing(carol_client, written):
 
 def test_export_page_explains_and_links_the_download(alice_client):
     response = alice_client.get(PAGE)
-    assert response.status_code == 200 and DOWNLOAD.encode() in response.content
+    assert response.status_code == 200 and f'href="{PAGE}?ready=1"'.encode() in response.content
     assert reverse("account_export").encode() in alice_client.get(reverse("profile")).content
+
+
+def test_feedback_for_the_export_the_page_says_it_and_starts_the_download(alice_client):
+    html = alice_client.get(PAGE, {"ready": "1"}).content.decode()
+    assert f'<meta http-equiv="refresh" content="0; url={DOWNLOAD}">' in html
+    assert '<p class="flash flash-info">Your download is starting.</p>' in html
+    assert f'href="{DOWNLOAD}"' in html  # in case it does not start by itself
+    assert "Your download is starting." not in alice_client.get(PAGE).content.decode()
+
+
+@pytest.mark.parametrize("lapse", [lapse_reauth, forget_reauth])
+def test_feedback_for_the_export_after_the_password_ends_on_the_export_page(
+    alice_client, written, lapse
+):
+    lapse(alice_client)
+    ready = f"{PAGE}?ready=1"
+    response = alice_client.get(ready)
+    assert response.status_code == 302 and response["Location"].startswith(
+        reverse("reauth_confirm")
+    )
+    assert "refresh" not in response.content.decode()
+    confirm = alice_client.post(
+        reverse("reauth_confirm"),
+        {"reauth_password": "correct horse battery staple", "next": ready},
+    )
+    assert confirm["Location"] == ready
+    assert 'http-equiv="refresh"' in alice_client.get(ready).content.decode()
 
 
 def test_export_refuses_post(alice_client):

@@ -437,7 +437,9 @@ def test_starters_are_offered_beside_an_empty_form_never_prefilled(alice_client,
     assert tired.replace("'", "&#x27;") in page
     form_html = page.split('id="statement-form"')[1].split("</form>")[0]
     assert "When I say no late in the day" not in form_html
-    assert "<details open>" in page  # a first-time writer gets the first set open
+    # A first-time writer gets the starters, and the first set, open.
+    assert '<details id="starters" open>' in page
+    assert '<details class="starter" id="starter-tired" open>' in page
 
 
 def test_the_part_renders_for_each_viewer_as_live_sync_will(rf, alice, bob, statement):
@@ -463,3 +465,30 @@ def test_the_part_renders_for_each_viewer_as_live_sync_will(rf, alice, bob, stat
         page = client.get(reverse("statements_retired")).content.decode()
         assert ("ALICE-RETIRED-WORDS" in page) is shown
     assert reverse("statement_edit", args=[statement.pk]) not in html[bob.pk]
+
+
+def test_starters_come_before_the_form_each_with_a_use_button_for_its_field(alice_client, couple):
+    page = alice_client.get(reverse("statement_new")).content.decode()
+    assert page.index('class="statement-starters"') < page.index('id="statement-form"')
+    tired = page.split('id="starter-tired"')[1].split("</details>")[0]
+    for field in ("meaning", "not_meaning", "reassurance", "rain_check"):
+        assert f'class="starter-use secondary outline" data-field="id_{field}"' in tired
+    # Hidden until the static script shows them; without it, a link starts from the words.
+    assert "hidden>Use</button>" in tired and "?starter=tired#statement-form" in tired
+    assert "js/starters.js" in page
+
+
+def test_starting_from_a_starter_without_javascript_fills_the_new_form_only_when_asked(
+    alice_client, couple
+):
+    from couples.domain.starters import STARTERS
+
+    page = alice_client.get(reverse("statement_new"), {"starter": "tired"}).content.decode()
+    form_html = page.split('id="statement-form"')[1].split("</form>")[0]
+    assert '<option value="tired" selected>' in form_html
+    assert STARTERS["tired"]["not_meaning"].replace("'", "&#x27;") in form_html
+    unknown = alice_client.get(reverse("statement_new"), {"starter": "nope"}).content.decode()
+    assert (
+        "When I say no late in the day"
+        not in unknown.split('id="statement-form"')[1].split("</form>")[0]
+    )

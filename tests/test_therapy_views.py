@@ -245,9 +245,13 @@ def test_adding_a_topic_from_the_dashboard_without_js_returns_to_the_dashboard(
     response = alice_client.post(
         reverse("therapy_topic_add", args=[session.pk]), {"text": "Hi", "back": "dashboard"}
     )
-    assert response.status_code == 302 and response["Location"] == "/#therapy"
+    first = AgendaTopic.objects.get()
+    # Back at the topic just added (the agenda holds it on the dashboard too).
+    assert response.status_code == 302 and response["Location"] == f"/#topic-{first.pk}"
     plain = alice_client.post(reverse("therapy_topic_add", args=[session.pk]), {"text": "Hi 2"})
-    assert plain["Location"] == reverse("therapy_session", args=[session.pk])
+    second = AgendaTopic.objects.exclude(pk=first.pk).get()
+    page = reverse("therapy_session", args=[session.pk])
+    assert plain["Location"] == f"{page}#topic-{second.pk}"
 
 
 @pytest.mark.parametrize("htmx", [False, True])

@@ -1,8 +1,9 @@
 """Starter phrasings for "what my no means", one set per reason.
 
-Offered to a person writing a statement as something to start from: they are
-shown beside the form, never filled in for them. The words that are saved are
-always the author's own.
+Offered to a person writing a statement as something to start from: shown
+before the form, put into a field only when the person taps "Use" (or, without
+JavaScript, follows "Start from these words"), never filled in on their behalf.
+What is saved is what is in the form when they save it.
 """
 
 from ..models import Reason
@@ -79,6 +80,34 @@ STARTERS = {
 }
 
 
+FIELDS = ("meaning", "not_meaning", "reassurance", "rain_check")
+LABELS = {
+    "meaning": "What it means",
+    "not_meaning": "What it does not mean",
+    "reassurance": "Something to hold on to",
+    "rain_check": "Rain check",
+}
+
+
 def starters():
-    """Starter phrasings in the order of the reasons list, for templates."""
-    return [{"reason": reason, "label": reason.label, **STARTERS[reason]} for reason in Reason]
+    """Starter phrasings in the order of the reasons list, for templates; each
+    with its ``pieces``: (form field, label, words)."""
+    return [
+        {
+            "reason": reason,
+            "label": reason.label,
+            **STARTERS[reason],
+            "pieces": [(field, LABELS[field], STARTERS[reason][field]) for field in FIELDS],
+        }
+        for reason in Reason
+    ]
+
+
+def starter_initial(value) -> dict | None:
+    """A new statement's form, started from one reason's phrasings (the person
+    asked for it); ``None`` for a value that names no reason."""
+    try:
+        reason = Reason(value)
+    except ValueError:
+        return None
+    return {"reason": reason.value, **{field: STARTERS[reason][field] for field in FIELDS}}

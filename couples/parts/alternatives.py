@@ -44,13 +44,12 @@ def build_shared(space: Space, rows: list, *, request=None) -> dict:
     return {"alternatives_agreed": rows}
 
 
-def build_mine(space: Space, rows, *, request=None, bound=None, propose_form=None, note="") -> dict:
+def build_mine(space: Space, rows, *, request=None, bound=None, propose_form=None) -> dict:
     """My private answers. Lazy: nothing is queried unless the part is rendered
     (the dashboard links to it rather than showing it)."""
     return {
         "alternatives_rows": SimpleLazyObject(lambda: answer_rows(space, bound)),
         "alternatives_propose_form": propose_form or ProposeForm(),
-        "alternatives_note": note,
     }
 
 

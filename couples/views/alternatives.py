@@ -21,20 +21,36 @@ from ..parts import alternatives as parts
 from ..services import alternatives as service
 
 PAGE = "couples/alternatives.html"
-SAVED = "Your answer is saved. Only you can see it."
+# What happened, said to the one who did it only (messages never travel in a
+# live frame), in the same words whatever anyone answered.
+SAVED = "Saved"
+TAKEN_BACK = "Taken back"
+ADDED = "Added to both your lists, with no answer set for either of you"
+
+
+def _on_answers_page(request: SpaceRequest) -> bool:
+    """Whether the person is on their answers page (which needs no link to itself)."""
+    if request.htmx:
+        return request.htmx.current_url_abs_path == reverse("alternatives")
+    return request.method == "GET"
 
 
 def _page_context(request: SpaceRequest, **mine) -> dict:
     space = request.space
     return {
         "space": space,
+        "on_answers_page": True,
         **parts.SHARED.context(space),
         **parts.MINE.context(space, request=request, **mine),
     }
 
 
 def _shared_html(request: SpaceRequest, **extra) -> str:
-    context = {**parts.SHARED.context(request.space), **extra}
+    context = {
+        **parts.SHARED.context(request.space),
+        "on_answers_page": _on_answers_page(request),
+        **extra,
+    }
     return render_to_string(f"{parts.SHARED_TEMPLATE}#alternatives", context, request=request)
 
 
@@ -77,8 +93,8 @@ def answer(request: SpaceRequest, activity_id: int) -> HttpResponse:
             form.add_error("answer", error.message)
             status = error.status
         else:
+            messages.success(request, SAVED)
             if not request.htmx:
-                messages.success(request, SAVED)
                 return redirect(f"{reverse('alternatives')}#answer-{activity.pk}")
             saved = form.cleaned_data["answer"]
             form = None
@@ -90,9 +106,7 @@ def answer(request: SpaceRequest, activity_id: int) -> HttpResponse:
     row = (
         parts.answer_row(activity, saved) if form is None else parts.answer_row(activity, "", form)
     )
-    html = render_to_string(
-        f"{parts.MINE_TEMPLATE}#answer-row", {"row": row, "saved": status == 200}, request=request
-    )
+    html = render_to_string(f"{parts.MINE_TEMPLATE}#answer-row", {"row": row}, request=request)
     return _with_shared_oob(request, html, status=status)
 
 
@@ -100,10 +114,11 @@ def answer(request: SpaceRequest, activity_id: int) -> HttpResponse:
 @login_required
 @space_required
 def withdraw(request: SpaceRequest, activity_id: int) -> HttpResponse:
-    """Take back my yes from the shared list, at once. Neutral: no message names
-    anyone, and the response is the shared list as it now is."""
+    """Take back my yes from the shared list, at once. Neutral: "Taken back", to
+    me only, names nobody, and the response is the shared list as it now is."""
     activity = get_alternative_for_member(request.space, activity_id)
     result = service.withdraw_yes(space=request.space, activity_id=activity.pk)
+    messages.success(request, TAKEN_BACK)
     if request.htmx:
         html = _shared_html(request)
         if request.htmx.current_url_abs_path == reverse("alternatives"):
@@ -113,8 +128,8 @@ def withdraw(request: SpaceRequest, activity_id: int) -> HttpResponse:
         response = HttpResponse(html)
         patch_vary_headers(response, ["HX-Request"])
         return response
-    messages.success(request, "Done. It is off the shared list.")
-    return redirect("dashboard")
+    page = "alternatives" if request.POST.get("back") == "alternatives" else "dashboard"
+    return redirect(f"{reverse(page)}#alternatives")
 
 
 @require_POST
@@ -123,7 +138,6 @@ def withdraw(request: SpaceRequest, activity_id: int) -> HttpResponse:
 def propose(request: SpaceRequest) -> HttpResponse:
     form = ProposeForm(request.POST)
     status = 200
-    note = ""
     if form.is_valid():
         try:
             activity = service.propose_activity(space=request.space, name=form.cleaned_data["name"])
@@ -131,15 +145,11 @@ def propose(request: SpaceRequest) -> HttpResponse:
             form.add_error("name", error.message)
             status = error.status
         else:
-            note = (
-                f"“{activity.name}” is on both your lists now, with no answer set for "
-                "either of you. Answer it whenever you like."
-            )
+            messages.success(request, ADDED)
             if not request.htmx:
-                messages.success(request, note)
                 return redirect(f"{reverse('alternatives')}#answer-{activity.pk}")
             form = None
     else:
         status = 422
-    context = _page_context(request, propose_form=form, note=note)
+    context = _page_context(request, propose_form=form)
     return _render_mine(request, context, status)

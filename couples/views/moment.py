@@ -1,7 +1,8 @@
 """The moment: ask, answer, the decline card, replies and rain checks.
 
 Every form works without JavaScript (a plain POST, then back to the dashboard
-with a calm message) and with htmx (the ``moment`` part swapped in place).
+with a calm message) and with htmx (the ``moment`` part swapped in place, the
+same message beside it: config/messages.py).
 A problem (an ask already answered on another device, a rain check already
 redeemed) is said in the part, with what was typed kept.
 """
@@ -9,7 +10,6 @@ redeemed) is said in the part, with what was typed kept.
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -36,9 +36,11 @@ def _slots(request: SpaceRequest) -> tuple[list, dict]:
 def _moment_response(request: SpaceRequest, *, note="", status=200, **extra) -> HttpResponse:
     """The updated part for htmx; for a plain POST, back to the dashboard (or,
     on a problem, the dashboard with the part showing it)."""
+    if note and status < 400:
+        # Said to me only, in the page-wide region: the live frame of this very
+        # change replaces the part a moment later and must not wipe it.
+        messages.success(request, note)
     if not request.htmx and status < 400:
-        if note:
-            messages.success(request, note)
         return redirect(reverse("dashboard") + "#moment")
     space = request.space
     context = (
@@ -47,18 +49,13 @@ def _moment_response(request: SpaceRequest, *, note="", status=200, **extra) -> 
         else {"space": space}
     )
     context.update(part.PART.context(space, **extra))
-    response = render_part(
+    return render_part(
         request,
         DASHBOARD if not request.htmx else SECTION,
         context,
         partial="moment",
         status=status,
     )
-    if request.htmx:
-        # The confirmation lives beside the part: the live frame of this very
-        # change replaces the part a moment later, and must not wipe it.
-        response.content += render_to_string(f"{SECTION}#status", {"note": note}).encode()
-    return response
 
 
 def _problem(request: SpaceRequest, error: DomainError, **extra) -> HttpResponse:
@@ -208,7 +205,11 @@ def decline(request: SpaceRequest, ask_id: int) -> HttpResponse:
 def ask_reply(request: SpaceRequest, ask_id: int) -> HttpResponse:
     """The asker: thank you, take the alternative, or just close it."""
     choice = request.POST.get("reply", "")
-    return _act(request, lambda: service.reply(space=request.space, ask_id=ask_id, reply=choice))
+    return _act(
+        request,
+        lambda: service.reply(space=request.space, ask_id=ask_id, reply=choice),
+        note="Sent" if choice else "",
+    )
 
 
 @require_POST

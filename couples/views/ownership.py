@@ -2,7 +2,10 @@
 
 - The export page explains what the download holds; the download itself sits
   behind the password re-auth (accounts.reauth), because it contains the
-  person's decrypted reflections.
+  person's decrypted reflections. "Download my data" opens the page again
+  ready (``?ready``, behind the re-auth too), which says so and starts the
+  download itself (a meta refresh: no script), so the person ends on this page
+  with the words "Your download is starting", not on the password page.
 - Deleting asks for the password on the form itself (every time, whatever the
   re-auth window says) and a confirmation tick; the service does the rest.
 """
@@ -31,7 +34,15 @@ DELETE_PAGE = "account/delete.html"
 @require_GET
 @login_required
 def export_page(request):
+    if "ready" in request.GET:
+        return _export_ready(request)
     return render(request, EXPORT_PAGE, {})
+
+
+@reauth_required
+def _export_ready(request):
+    messages.info(request, "Your download is starting.")
+    return render(request, EXPORT_PAGE, {"start_download": True})
 
 
 @sensitive_variables()

@@ -67,10 +67,10 @@ def reflection_create(request):
         except DomainError as error:
             form.add_error(None, error.message)
         else:
+            messages.success(request, "Saved in your journal.")
             if not request.htmx:
-                messages.success(request, "Saved in your journal.")
                 return redirect("reflections")
-            context = _journal_context(request, saved=True)
+            context = _journal_context(request)
             return render_part(request, JOURNAL, context, partial="journal")
     context = _journal_context(request, form=form)
     return render_part(request, JOURNAL, context, partial="journal", status=422)
@@ -111,6 +111,7 @@ def reflection_edit(request, reflection_id):
             form.add_error(None, error.message)
             status, conflict = error.status, error.status == 409
         else:
+            messages.success(request, "Saved")
             if request.htmx:
                 response = render_part(
                     request,
@@ -119,7 +120,6 @@ def reflection_edit(request, reflection_id):
                     partial="reflection",
                 )
                 return push_url(response, reverse("reflection_detail", args=[reflection.pk]))
-            messages.success(request, "Your changes are saved.")
             return redirect("reflection_detail", reflection_id=reflection.pk)
     context = {"reflection": reflection, "form": form, "conflict": conflict}
     if conflict:
@@ -146,10 +146,10 @@ def reflection_delete(request, reflection_id):
     if request.method == "GET":
         return render_part(request, DELETE, {"reflection": reflection}, partial="reflection-delete")
     services.delete_reflection(author=request.user, reflection_id=reflection.pk)
+    messages.success(request, "Deleted")
     if request.htmx:
         response = render_part(request, JOURNAL, _journal_context(request), partial="journal")
         return push_url(response, reverse("reflections"))
-    messages.success(request, "The reflection is deleted.")
     return redirect("reflections")
 
 

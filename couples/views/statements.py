@@ -3,10 +3,13 @@ actions (retire, heard, ask, answer).
 
 Actions answer an htmx request with the ``#statements`` section (the same
 partial the dashboard renders and live sync pushes) and a plain POST with a
-redirect back to the dashboard; bad input re-renders with 422, a stale edit
-with 409 and both texts.
+redirect back to the dashboard, at the statement acted on; bad input
+re-renders with 422, a stale edit with 409 and both texts. Each action says
+what happened in a word or two (``django.contrib.messages``; with htmx the
+words come with the section, see config/messages.py), to the one who did it.
 """
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +24,7 @@ from ..access import (
     own_retired_statements,
 )
 from ..domain.errors import Conflict, DomainError
-from ..domain.starters import starters
+from ..domain.starters import starter_initial, starters
 from ..forms.statements import AnswerForm, QuestionForm, StatementForm
 from ..http import SpaceRequest, client_redirect, login_required, render_part, space_required
 from ..models import Statement
@@ -36,12 +39,17 @@ RETIRED_PAGE = "couples/statements_retired.html"
 RETIRED_PER_PAGE = 50
 
 
-def _section_response(request: SpaceRequest, *, status=200, bound=None, error="") -> HttpResponse:
-    """The updated section for htmx; a redirect (or, on error, the dashboard
-    with the error shown) for a plain POST."""
+def _section_response(
+    request: SpaceRequest, *, status=200, bound=None, error="", done="", anchor="statements"
+) -> HttpResponse:
+    """The updated section for htmx; a redirect back to ``anchor`` (or, on
+    error, the dashboard with the error shown) for a plain POST. ``done`` is
+    what happened, said to the person who did it."""
     space = request.space
+    if done and status < 400:
+        messages.success(request, done)
     if not request.htmx and status < 400:
-        return redirect(reverse("dashboard") + "#statements")
+        return redirect(f"{reverse('dashboard')}#{anchor}")
     context = (
         dashboard_context(request, space, fresh=["statements"])
         if not request.htmx
@@ -57,8 +65,9 @@ def _section_response(request: SpaceRequest, *, status=200, bound=None, error=""
     )
 
 
-def _to_dashboard(request) -> HttpResponse:
-    url = reverse("dashboard") + "#statements"
+def _to_dashboard(request, statement) -> HttpResponse:
+    messages.success(request, "Saved")
+    url = f"{reverse('dashboard')}#statement-{statement.pk}"
     if request.htmx:
         return client_redirect(url)
     return redirect(url)
@@ -87,15 +96,19 @@ def _content(form) -> dict:
 @space_required
 def statement_new(request: SpaceRequest) -> HttpResponse:
     if request.method == "GET":
-        return _form_page(request, StatementForm())
+        # ?starter=<reason>: the person chose to start from those words (without
+        # JavaScript; with it, "Use" puts one phrase into its field in place).
+        return _form_page(
+            request, StatementForm(initial=starter_initial(request.GET.get("starter")))
+        )
     form = StatementForm(request.POST)
     if not form.is_valid():
         return _form_page(request, form, status=422)
     try:
-        services.add_statement(space=request.space, **_content(form))
+        statement = services.add_statement(space=request.space, **_content(form))
     except DomainError as error:
         return _form_page(request, form, status=error.status, error=error.message)
-    return _to_dashboard(request)
+    return _to_dashboard(request, statement)
 
 
 @require_http_methods(["GET", "POST"])
@@ -135,7 +148,7 @@ def statement_edit(request: SpaceRequest, pk: int) -> HttpResponse:
         return _form_page(
             request, form, statement=statement, status=error.status, error=error.message
         )
-    return _to_dashboard(request)
+    return _to_dashboard(request, statement)
 
 
 @require_POST
@@ -144,7 +157,7 @@ def statement_edit(request: SpaceRequest, pk: int) -> HttpResponse:
 def statement_retire(request: SpaceRequest, pk: int) -> HttpResponse:
     statement = get_own_statement(request.space, pk)
     services.retire_statement(space=request.space, statement_id=statement.pk)
-    return _section_response(request)
+    return _section_response(request, done="Retired")
 
 
 @require_POST
@@ -153,7 +166,7 @@ def statement_retire(request: SpaceRequest, pk: int) -> HttpResponse:
 def statement_heard(request: SpaceRequest, pk: int) -> HttpResponse:
     statement = get_partner_statement(request.space, pk)
     services.mark_heard(space=request.space, statement_id=statement.pk)
-    return _section_response(request)
+    return _section_response(request, done="Marked as heard", anchor=f"statement-{statement.pk}")
 
 
 @require_POST
@@ -172,7 +185,7 @@ def statement_ask(request: SpaceRequest, pk: int) -> HttpResponse:
             return _section_response(
                 request, status=error.status, bound={("ask", statement.pk): form}
             )
-        return _section_response(request)
+        return _section_response(request, done="Sent", anchor=f"statement-{statement.pk}")
     return _section_response(request, status=422, bound={("ask", statement.pk): form})
 
 
@@ -203,7 +216,7 @@ def question_answer(request: SpaceRequest, pk: int) -> HttpResponse:
             return _section_response(
                 request, status=error.status, bound={("answer", question.pk): form}
             )
-        return _section_response(request)
+        return _section_response(request, done="Saved", anchor=f"question-{question.pk}")
     return _section_response(request, status=422, bound={("answer", question.pk): form})
 
 

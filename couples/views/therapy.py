@@ -2,8 +2,11 @@
 its shared agenda, and the list of all sessions. Every agenda control posts a
 small form: with htmx the agenda partial (``#agenda-<session id>``) comes back
 and is swapped; without JavaScript the POST redirects back to where the person
-was (PRG)."""
+was (PRG), at the agenda or the topic acted on. Each write says what happened in
+a word or two (``django.contrib.messages``; with htmx the words come with the
+agenda, see config/messages.py), to the one who did it."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -31,10 +34,13 @@ def _from_dashboard(request) -> bool:
     return request.POST.get("back") == "dashboard"
 
 
-def _back_url(request, session) -> str:
+def _back_url(request, session, anchor="") -> str:
+    """Where the person was: the dashboard or the session page, at ``anchor``
+    (an element both pages hold: the agenda or one of its topics)."""
+    anchor = anchor or f"agenda-{session.pk}"
     if _from_dashboard(request):
-        return reverse("dashboard") + "#therapy"
-    return reverse("therapy_session", args=[session.pk])
+        return f"{reverse('dashboard')}#{anchor}"
+    return f"{reverse('therapy_session', args=[session.pk])}#{anchor}"
 
 
 def _page_context(request: SpaceRequest, session, **extra) -> dict:
@@ -75,6 +81,7 @@ def _session_create(request: SpaceRequest) -> HttpResponse:
             form.add_error(None, error.message)
             status = error.status
         else:
+            messages.success(request, "Planned")
             if request.htmx:
                 return render(request, f"{SECTION}#therapy", part.PART.context(space))
             return redirect("therapy_session", session.pk)
@@ -134,6 +141,7 @@ def session_update(request: SpaceRequest, session_id: int) -> HttpResponse:
             form.add_error(None, error.message)
             status = error.status
         else:
+            messages.success(request, "Saved")
             if request.htmx:
                 context = _page_context(request, session)
                 return render(request, f"{SESSION_PAGE}#session-details", context)
@@ -142,21 +150,26 @@ def session_update(request: SpaceRequest, session_id: int) -> HttpResponse:
     return render_part(request, SESSION_PAGE, context, partial="session-details", status=status)
 
 
-def _agenda_response(request: SpaceRequest, session, *, status=200, **extra) -> HttpResponse:
-    """After an agenda write: the agenda partial (htmx) or back where they were."""
+def _agenda_response(
+    request: SpaceRequest, session, *, status=200, done="", anchor="", **extra
+) -> HttpResponse:
+    """After an agenda write: the agenda partial (htmx) or back where they were;
+    ``done`` says what happened."""
+    if status == 200 and done:
+        messages.success(request, done)
     if status == 200 and not request.htmx:
-        return redirect(_back_url(request, session))
+        return redirect(_back_url(request, session, anchor))
     session.refresh_from_db()
     context = _page_context(request, session, **extra)
     return render_part(request, SESSION_PAGE, context, partial="agenda", status=status)
 
 
-def _run(request: SpaceRequest, session, write) -> HttpResponse:
+def _run(request: SpaceRequest, session, write, *, done: str, anchor="") -> HttpResponse:
     try:
         write()
     except DomainError as error:
         return _agenda_response(request, session, status=error.status, agenda_error=error.message)
-    return _agenda_response(request, session)
+    return _agenda_response(request, session, done=done, anchor=anchor)
 
 
 @require_POST
@@ -168,11 +181,13 @@ def topic_add(request: SpaceRequest, session_id: int) -> HttpResponse:
     if not form.is_valid():
         return _agenda_response(request, session, status=422, topic_form=form)
     try:
-        service.add_topic(space=request.space, session_id=session.pk, **form.cleaned_data)
+        topic = service.add_topic(space=request.space, session_id=session.pk, **form.cleaned_data)
     except DomainError as error:
         form.add_error(None, error.message)
         return _agenda_response(request, session, status=error.status, topic_form=form)
-    return _agenda_response(request, session)
+    return _agenda_response(
+        request, session, done="Added to the agenda", anchor=f"topic-{topic.pk}"
+    )
 
 
 @require_POST
@@ -190,6 +205,8 @@ def topic_move(request: SpaceRequest, topic_id: int) -> HttpResponse:
         request,
         topic.session,
         lambda: service.move_topic(space=request.space, topic_id=topic.pk, direction=direction),
+        done="Moved",
+        anchor=f"topic-{topic.pk}",
     )
 
 
@@ -202,6 +219,7 @@ def topic_remove(request: SpaceRequest, topic_id: int) -> HttpResponse:
         request,
         topic.session,
         lambda: service.remove_topic(space=request.space, topic_id=topic.pk),
+        done="Removed",
     )
 
 
@@ -223,4 +241,6 @@ def topic_discussed(request: SpaceRequest, topic_id: int) -> HttpResponse:
         request,
         topic.session,
         lambda: service.set_discussed(space=request.space, topic_id=topic.pk, discussed=discussed),
+        # The agenda, not the topic: on the dashboard a discussed topic is not listed.
+        done="Marked as discussed" if discussed else "Back on the agenda",
     )

@@ -78,6 +78,7 @@ def timing_edit(request: SpaceRequest) -> HttpResponse:
     except DomainError as error:
         form.add_error(None, error.message)
         return _page(request, form, status=error.status)
+    messages.success(request, "Your week is saved.")  # with htmx too (config/messages.py)
     if request.htmx:
         rows = part.load(space)
         return _page(
@@ -85,9 +86,7 @@ def timing_edit(request: SpaceRequest) -> HttpResponse:
             _form_for(_my_grid(space, rows)),
             rows=rows,
             partial="timing-saved",
-            just_saved=True,
         )
-    messages.success(request, "Your week is saved.")
     return redirect(reverse("dashboard") + "#timing")
 
 

@@ -118,8 +118,8 @@ class Notes:
             timeout=LIVE_MS,
         )
         # (the sequence marker and the parts of one frame are swapped together)
-        shown = page.locator("#moment-status")
-        if shown.count() != 1 or shown.inner_text() != text:
+        shown = page.locator("#messages")
+        if shown.count() != 1 or (shown.text_content() or "").strip() != text:
             self.lost.append(f"“{text}” was gone once the live push arrived ({page.url})")
 
     def assert_none_lost(self):

@@ -29,11 +29,12 @@ def agreed_names(page):
 
 
 def answer(page, activity, choice):
-    """Choose an answer on my answers page; htmx saves it on change."""
+    """Choose an answer on my answers page; a tap saves it at once (static/js/answers.js)."""
     group = page.get_by_role("group", name=activity, exact=True)
     row = page.locator("li.answer-row").filter(has=group)
-    group.get_by_label(choice, exact=True).check()
-    expect(row.locator(".answer-saved")).to_have_text("Saved")
+    with page.expect_response(lambda r: "/answer/" in r.url and r.request.method == "POST"):
+        group.get_by_label(choice, exact=True).check()
+    expect(page.locator("#messages")).to_have_text("Saved")
     expect(row.get_by_label(choice, exact=True)).to_be_checked()
 
 
@@ -78,7 +79,7 @@ def test_partners_share_statements_weeks_and_mutual_yeses_while_reflections_stay
     alice_page.locator("#id_body").fill(f"Only for me: {canary} stays in my journal.")
     alice_page.locator("#id_tags").fill(f"evening, {canary}")
     alice_page.get_by_role("button", name="Save privately").click()
-    expect(alice_page.locator("#journal")).to_contain_text("Saved in your journal.")
+    expect(alice_page.locator("#messages")).to_contain_text("Saved in your journal.")
     expect(alice_page.locator("#journal .reflection-item")).to_have_count(1)
     expect(alice_page.locator("#journal .tag").filter(has_text=canary)).to_have_count(1)
     reflection = Reflection.objects.get(author=alice)
@@ -95,7 +96,8 @@ def test_partners_share_statements_weeks_and_mutual_yeses_while_reflections_stay
     alice_page.goto("/alternatives/")
     alice_page.locator("#id_name").fill("Breakfast in bed")
     alice_page.locator("#propose-submit").click()
-    expect(alice_page.locator("#my-answers")).to_contain_text("“Breakfast in bed” is on both")
+    expect(alice_page.locator("#messages")).to_contain_text("Added to both your lists")
+    expect(alice_page.get_by_role("group", name="Breakfast in bed", exact=True)).to_be_visible()
     for activity, choice in [
         ("Cuddling", "Yes"),
         ("A massage", "Yes"),

@@ -97,6 +97,8 @@ def test_agenda_briefs_export_and_deletion(page_for, log_in, alice, bob, couple,
     alice_page.goto("/accounts/export/")
     data, filename = download(alice_page, "#export-download")
     assert filename.startswith("my-data-") and filename.endswith(".json")
+    # The page it ends on says so (issue 15: feedback after every action).
+    expect(alice_page.locator("#messages")).to_contain_text("Your download is starting.")
     document = json.loads(data)
     jsonschema.Draft202012Validator(
         SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
