@@ -32,7 +32,7 @@ VIEWPORTS = {390: {"width": 390, "height": 844}, 1366: {"width": 1366, "height":
 @dataclass(frozen=True)
 class Page:
     name: str  # the screenshot's name: docs/screenshots/<name>-<width>.png
-    row: str  # the URL table row it covers (tests/security/url_table.py)
+    row: str | None  # the URL table row it covers (tests/security/url_table.py)
     who: str
     title: str  # a few words for the screenshots' index
     kwargs: Callable = field(default=lambda objects: {})
@@ -40,10 +40,13 @@ class Page:
     # Something to do on the page before it is checked (click to open a part).
     action: Callable | None = None
     status: int = 200
+    raw_path: str = ""  # a page of no row (the error page)
 
     def path(self, objects):
         from tests.security.url_table import ROWS
 
+        if self.raw_path:
+            return self.raw_path
         row = next(row for row in ROWS if row.key == self.row)
         return reverse(row.url_name, kwargs=self.kwargs(objects)) + self.query
 
@@ -53,6 +56,9 @@ def _make_invite(page):
 
     page.locator("#make-invite").click()  # "Make an invite code" (or "a new code")
     expect(page.locator("#invite-code")).to_be_visible()
+    # The picture shows the page at rest, not the pressed button under the pointer.
+    page.mouse.move(0, 0)
+    page.evaluate("() => document.activeElement.blur()")
 
 
 PAGES = [
@@ -94,6 +100,14 @@ PAGES = [
     ),
     Page("account-inactive", "account_inactive", ANONYMOUS, "Account inactive"),
     Page("privacy", "privacy", ANONYMOUS, "Privacy (signed out)"),
+    Page(
+        "not-found",
+        None,
+        ANONYMOUS,
+        "Page not found (the error page)",
+        raw_path="/no-such-page/",
+        status=404,
+    ),
     # --- Not linked yet (carol) -------------------------------------------------
     Page("dashboard-unlinked", "dashboard", CAROL, "Home, not linked yet"),
     Page(
@@ -300,8 +314,9 @@ def screenshots_index(pages, widths):
         "Made by `scripts/screenshots` (tests/browser/test_axe_every_page.py with",
         "`CG_SCREENSHOTS=1`) on a scratch database seeded by `manage.py demo_space`",
         "(plus an open ask, a rain check, a retired statement and an unlinked person:",
-        "tests/browser/every_page.py). Full page, one image pixel per CSS pixel, cut",
-        "off at 3000 pixels high. Do not edit by hand: run the command again.",
+        "tests/browser/every_page.py). Light colour scheme; full page, one image pixel",
+        "per CSS pixel, cut off at 3000 pixels high, reduced to 256 colours. Do not",
+        "edit by hand: run the command again.",
         "",
         "| page | who | " + " | ".join(f"{width} px" for width in widths) + " |",
         "|---|---|" + "---|" * len(widths),
