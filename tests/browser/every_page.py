@@ -213,6 +213,8 @@ PAGES = [
         kwargs=lambda o: {"rain_check_id": o.rain_check.pk},
     ),
     Page("privacy-signed-in", "privacy", ALICE, "Privacy (signed in)"),
+    Page("notifications", "notifications", ALICE, "Notifications"),
+    Page("offline", "offline", ANONYMOUS, "Offline (the installed app, no connection)"),
     # --- The account --------------------------------------------------------------
     Page("profile", "profile", ALICE, "Profile"),
     Page("account-export", "account_export", ALICE, "Export my words"),
@@ -222,6 +224,11 @@ PAGES = [
     Page("password-change", "account_change_password", ALICE, "Change password"),
     Page("reauthenticate", "account_reauthenticate", ALICE, "Confirm it's you (allauth)"),
     Page("logout", "account_logout", ALICE, "Log out (confirm)"),
+    Page("mfa", "mfa_index", ALICE, "Passkeys and a second step"),
+    Page("passkeys", "mfa_list_webauthn", ALICE, "My passkeys"),
+    Page(
+        "passkey-confirm", "mfa_reauthenticate_webauthn", ALICE, "Confirm it's you with a passkey"
+    ),
 ]
 
 # URL-table rows whose GET answers 200 but renders no page a person reads.
@@ -232,6 +239,8 @@ NOT_PAGES = {
     "health_live": "a plain-text answer for the load balancer",
     "health_ready": "a plain-text answer for the load balancer",
     "admin:login": "Django's admin (off unless ADMIN_PATH is set; staff only, not ours)",
+    "service_worker": "a script (the installed app's service worker)",
+    "manifest": "the web app manifest (JSON)",
 }
 
 
@@ -295,6 +304,10 @@ def furnish_every_page():
         ),
     )
     ask = moment.ask(space=mine, kind="closeness", when="now", words="Lie close for a while?")
+    # A passkey of alice's, for the passkey pages (a software one: tests/mfa_support.py).
+    from tests.mfa_support import add_passkey
+
+    add_passkey(alice, "Alice's phone")
     return SimpleNamespace(
         people={ALICE: alice, BOB: bob, CAROL: carol},
         statement=Statement.objects.filter(author=alice, retired_at=None).earliest("pk"),
