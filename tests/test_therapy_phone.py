@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from couples.domain.overlap import heatmap
 from couples.forms.therapy import PAST_DAYS_ALLOWED
@@ -88,6 +89,8 @@ def test_a_day_far_in_the_past_is_refused_clearly_and_nothing_is_lost(alice_clie
     assert response.status_code == 422
     html = response.content.decode()
     assert "That day is more than a month ago." in html
+    earliest = date_format(timezone.localdate() - timedelta(days=PAST_DAYS_ALLOWED), "j F Y")
+    assert f"can go in from {earliest} on." in html
     # What was typed comes back in the form.
     assert 'value="Dr. Amara Osei"' in html
     assert f'value="{day.isoformat()}"' in html

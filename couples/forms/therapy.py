@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from ..models.therapy import THERAPIST_NAME_MAX, TOPIC_NOTE_MAX, TOPIC_TEXT_MAX
 from .lean import LeanForm
@@ -58,7 +59,7 @@ class SessionForm(LeanForm, _AreaIds, forms.Form):
         if day < earliest:
             raise forms.ValidationError(
                 "That day is more than a month ago. Sessions here are planned ahead; "
-                f"a session you had recently can go in from {earliest:%-d %B %Y} on."
+                f"a session you had recently can go in from {date_format(earliest, 'j F Y')} on."
             )
         # A typo guard, not a rule: sessions are planned weeks, not decades, ahead.
         if day > today + timedelta(days=366 * 2):
