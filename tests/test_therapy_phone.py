@@ -129,3 +129,8 @@ def test_an_old_session_keeps_its_day_when_edited(alice_client, alice, couple):
         {"planned_for": (old - timedelta(days=1)).isoformat(), "version": session.version},
     )
     assert moved.status_code == 422 and b"more than a month ago" in moved.content
+
+
+def test_the_sessions_page_offers_to_plan_one(alice_client, session):
+    html = alice_client.get(reverse("therapy_sessions")).content.decode()
+    assert 'id="plan-session-link"' in html
