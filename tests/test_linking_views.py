@@ -389,3 +389,50 @@ def test_profile_requires_login_and_csrf(anon_client, alice_client, alice):
     )
     alice.refresh_from_db()
     assert alice.display_name == "Alice"
+
+
+# --- a new code is never one tap from being replaced (issue 15, item 6) ---------
+
+
+def test_the_page_showing_a_new_code_has_no_button_that_replaces_it(alice_client, alice):
+    response = alice_client.post(reverse("invite_create"), htmx=True)
+    html = response.content.decode()
+    assert 'id="invite-code"' in html
+    assert f'action="{reverse("invite_create")}"' not in html
+    assert f'action="{reverse("invite_revoke")}"' not in html
+    assert f'href="{reverse("invite_replace")}"' in html
+
+
+def test_posting_for_a_new_code_while_one_is_open_asks_first(alice_client, alice):
+    first, _code = linking.create_invite(creator=alice)
+    for htmx in (False, True):
+        response = alice_client.post(reverse("invite_create"), htmx=htmx)
+        if htmx:
+            assert response["HX-Redirect"] == reverse("invite_replace")
+        else:
+            assert response.status_code == 302
+            assert response["Location"] == reverse("invite_replace")
+    assert list(Invite.objects.open().values_list("pk", flat=True)) == [first.pk]
+
+
+def test_the_replace_page_explains_and_changes_nothing(alice_client, alice):
+    first, _code = linking.create_invite(creator=alice)
+    response = alice_client.get(reverse("invite_replace"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "stops the one you have now from working" in html
+    assert 'name="replace" value="yes"' in html and 'id="keep-invite"' in html
+    assert list(Invite.objects.open().values_list("pk", flat=True)) == [first.pk]
+
+
+def test_confirming_on_the_replace_page_makes_a_new_code(alice_client, alice):
+    first, _code = linking.create_invite(creator=alice)
+    response = alice_client.post(reverse("invite_create"), {"replace": "yes"}, follow=True)
+    assert re.search(r'id="invite-code">[A-Z0-9]{4}-[A-Z0-9]{4}<', response.content.decode())
+    (second,) = Invite.objects.open()
+    assert second.pk != first.pk
+
+
+def test_the_replace_page_without_an_open_invite_goes_to_the_dashboard(alice_client, alice):
+    response = alice_client.get(reverse("invite_replace"))
+    assert response.status_code == 302 and response["Location"] == reverse("dashboard")

@@ -92,8 +92,9 @@ def test_a_new_partner_starts_fresh_and_the_old_overlap_is_gone(
         assert alice_words.meaning not in html and alice_words.topic not in html
         assert "Bob" not in html
         # Fresh grids: every cell is "not marked by both yet", nothing from the old overlap.
-        assert "Both usually open</td>" not in html
-        assert html.count("hm-td-unmarked") == 35
+        assert ": both usually open" not in html
+        assert "No day or time is marked by both of us yet." in html
+        assert html.count('<g class="hm-cell hm-unmarked">') == 35 + 1  # the cells and the key
     # Alice's own reflection she flagged stays hers, in her copy only.
     assert alice_words.flagged in alice_brief and alice_words.flagged not in carol_brief
     dashboard = carol_client.get("/").content.decode()

@@ -23,7 +23,7 @@ def test_privacy_page_explains_encryption_sharing_unlinking_deletion_and_operato
     assert "only activities you <em>both</em> said yes to" in html
     assert "each of you keeps what you wrote" in html
     assert "being built now" not in html  # deletion exists now
-    assert "Delete my account" in html and "signed out on every device" in html
+    assert "Delete my account" in html and "logged out on every device" in html
     assert "<strong>can</strong> read account details" in html
     assert "<strong>cannot</strong> read the text of your private reflections" in html
     assert "No tracking, no analytics" in html

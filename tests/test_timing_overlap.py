@@ -148,5 +148,6 @@ def test_svg_is_drawn_with_classes_not_inline_styles():
     svg = html[html.index('<svg class="heatmap"') : html.index("</svg>")]
     assert svg.count('<g class="hm-cell hm-') == CELLS
     assert "hm-strong" in html and "hm-good" in html and "hm-low" in html
-    # The accessible twin: a captioned table with header scopes.
-    assert "<caption>" in html and 'scope="row"' in html and 'scope="col"' in html
+    # The accessible twin: the same in words, a labelled list of the marked
+    # days and times (issue 15: not a table repeating "not marked by both yet").
+    assert '<dl aria-labelledby="overlap-days-h">' in html and 'id="overlap-days-h"' in html

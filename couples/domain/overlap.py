@@ -204,6 +204,23 @@ class Heatmap:
     cell_width: int = CELL_WIDTH
     cell_height: int = CELL_HEIGHT
 
+    @property
+    def marked_days(self):
+        """[(day_label, [Cell])]: only the days and times both have marked. The
+        rest is said once ("not marked by both yet"), not in every empty cell."""
+        days = []
+        for day_label, _short, _y, cells in self.rows:
+            marked = [cell for cell in cells if cell.key not in {UNMARKED, WAITING}]
+            if marked:
+                days.append((day_label, marked))
+        return days
+
+    @property
+    def all_marked(self):
+        return all(
+            cell.key not in {UNMARKED, WAITING} for *_rest, cells in self.rows for cell in cells
+        )
+
 
 def heatmap(cells_a, cells_b):
     """Everything the template needs to draw the overlap, and nothing that says

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from ..models.therapy import THERAPIST_NAME_MAX, TOPIC_NOTE_MAX, TOPIC_TEXT_MAX
 from .lean import LeanForm
@@ -22,6 +23,11 @@ class _AreaIds:
         super().__init__(*args, **kwargs)
 
 
+# How far back a session may be put in: one the couple has just had can still be
+# written down (to keep its agenda), but a day far in the past is a typo.
+PAST_DAYS_ALLOWED = 31
+
+
 class SessionForm(LeanForm, _AreaIds, forms.Form):
     id_prefix = "session"
     planned_for = forms.DateField(
@@ -39,12 +45,27 @@ class SessionForm(LeanForm, _AreaIds, forms.Form):
         error_messages={"max_length": _too_long(THERAPIST_NAME_MAX)},
     )
 
+    def __init__(self, *args, saved_day=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Editing a session that has already happened keeps its day valid.
+        self.saved_day = saved_day
+
     def clean_planned_for(self):
         day = self.cleaned_data["planned_for"]
+        if day == self.saved_day:
+            return day
         today = timezone.localdate()
+        earliest = today - timedelta(days=PAST_DAYS_ALLOWED)
+        if day < earliest:
+            raise forms.ValidationError(
+                "That day is more than a month ago. Sessions here are planned ahead; "
+                f"a session you had recently can go in from {date_format(earliest, 'j F Y')} on."
+            )
         # A typo guard, not a rule: sessions are planned weeks, not decades, ahead.
-        if not today - timedelta(days=366 * 5) <= day <= today + timedelta(days=366 * 2):
-            raise forms.ValidationError("That day looks far off. Please check the date.")
+        if day > today + timedelta(days=366 * 2):
+            raise forms.ValidationError(
+                "That day is more than two years ahead. Please check the year."
+            )
         return day
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.views.decorators.debug import sensitive_variables
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..access import current_space, open_invite_for
 from ..domain.errors import DomainError
@@ -83,6 +83,12 @@ def invite_create(request):
         if code is None:
             return _to_dashboard(request)
         return _linking_with_code(request, invite, code)
+    if request.POST.get("replace") != "yes" and open_invite_for(request.user) is not None:
+        # A code already out (perhaps just shown, perhaps already sent) is never
+        # one tap from being replaced: the page that says what replacing does first.
+        if request.htmx:
+            return client_redirect(reverse("invite_replace"))
+        return redirect("invite_replace")
     try:
         invite, code = linking.create_invite(creator=request.user)
     except DomainError as error:
@@ -93,6 +99,17 @@ def invite_create(request):
         return _linking_with_code(request, invite, code)
     _hold_fresh_code(request, invite, code)
     return redirect("invite_create")
+
+
+@require_GET
+@login_required
+def invite_replace(request):
+    """Before a new code replaces the open one: what that does, and the choice
+    (a new code, withdraw it, or keep it). Nothing is changed by this GET."""
+    invite = open_invite_for(request.user)
+    if invite is None or current_space(request.user) is not None:
+        return _to_dashboard(request)
+    return render(request, "couples/invite_replace.html", {"open_invite": invite})
 
 
 @require_POST

@@ -119,7 +119,7 @@ def session_list(request: SpaceRequest) -> HttpResponse:
 @space_required
 def session_update(request: SpaceRequest, session_id: int) -> HttpResponse:
     session = get_therapy_session_for_member(request.space, session_id)
-    form = SessionEditForm(request.POST)
+    form = SessionEditForm(request.POST, saved_day=session.planned_for)
     status, conflict = 422, None
     if form.is_valid():
         try:
@@ -136,7 +136,7 @@ def session_update(request: SpaceRequest, session_id: int) -> HttpResponse:
             # Keep what they typed, but let the next save build on the saved version.
             data = request.POST.copy()
             data["version"] = session.version
-            form = SessionEditForm(data)
+            form = SessionEditForm(data, saved_day=session.planned_for)
         except DomainError as error:
             form.add_error(None, error.message)
             status = error.status

@@ -60,6 +60,6 @@ def test_passkey_added_then_used_to_log_in_without_a_password(people, server, al
     page.goto(f"{site}/")
     page.get_by_role("button", name="Log out").click()
     page.goto(f"{site}/accounts/login/")
-    page.get_by_role("button", name="Sign in with a passkey").click()
+    page.get_by_role("button", name="Log in with a passkey").click()
     expect(page).to_have_url(f"{site}/")
     expect(page.locator("#nav-profile")).to_have_text(alice.display_name)

@@ -136,6 +136,12 @@ ROWS = [
         "GET shows a code held from a plain POST, once (none here: to the dashboard)",
     ),
     Row(
+        "invite_replace",
+        roles(anonymous=app_anonymous(post=False), signed_in=statuses(GET=302, HX_GET=204)),
+        reason="everyone here is linked, with no open invite: to the dashboard; "
+        "the page only explains and offers the POSTs, it changes nothing",
+    ),
+    Row(
         "invite_revoke",
         roles(
             anonymous=app_anonymous(get=False),
