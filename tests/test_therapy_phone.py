@@ -49,7 +49,9 @@ def test_brief_says_once_what_the_unmarked_times_mean(alice_client, session):
     html = alice_client.get(reverse("therapy_brief", args=[session.pk])).content.decode()
     # The text a reader sees (the picture's cells keep their hover titles).
     text = re.sub(r"<svg.*?</svg>", "", html, flags=re.S)
-    assert text.lower().count(UNMARKED) == 2  # the key under the picture, and the words once
+    # Said once, in the words (the key under the picture says "Not marked yet"
+    # and "Waiting for both marks": docs/decisions.md, "The week, edited in place").
+    assert text.lower().count(UNMARKED) == 1
     words = html[html.index('id="overlap-days"') :]
     words = words[: words.index("</details>")]
     assert "Wednesday" in words and "Evening: both usually open" in words
