@@ -26,6 +26,7 @@ from .models import (
     AskAnswer,
     Membership,
     PartOfDay,
+    PatternSharing,
     RainCheck,
     Reflection,
     Statement,
@@ -312,6 +313,20 @@ def rain_checks_section(user):
     ]
 
 
+def pattern_sharing_section(user):
+    """What the person chose to share of their own patterns, per couple (only
+    which parts: the summary itself is computed from the rows above)."""
+    choices = PatternSharing.objects.filter(person=user).order_by("couple_id", "pk")
+    return [
+        {
+            "couple": choice.couple_id,
+            "parts": list(choice.parts),
+            "updated_at": _when(choice.updated_at),
+        }
+        for choice in choices
+    ]
+
+
 SECTIONS = {
     "profile": profile_section,
     "links": links_section,
@@ -326,6 +341,7 @@ SECTIONS = {
     "asks": asks_section,
     "answers_to_asks": ask_answers_section,
     "rain_checks": rain_checks_section,
+    "pattern_sharing": pattern_sharing_section,
 }
 
 

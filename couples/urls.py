@@ -54,6 +54,7 @@ urlpatterns = [
     ),
     path("timing/", timing.timing_edit, name="timing_edit"),
     path("patterns/", patterns.patterns, name="patterns"),
+    path("patterns/sharing/", patterns.pattern_sharing, name="pattern_sharing"),
     path("privacy/", privacy.privacy, name="privacy"),
     path("therapy/", therapy.session_create, name="therapy_session_create"),
     path("therapy/sessions/", therapy.session_list, name="therapy_sessions"),

@@ -4,12 +4,14 @@ relationship; every piece of content belongs to its author (see linking.py)."""
 from .alternatives import AlternativeActivity, AlternativeAnswer
 from .linking import Couple, Invite, InviteAttempt, Membership
 from .moment import Ask, AskAnswer, AskFor, AskWhen, PartOfDay, RainCheck
+from .patterns import PATTERN_PARTS, PatternPart, PatternSharing
 from .reflections import Reflection
 from .statements import Reason, Statement, StatementQuestion, StatementRevision
 from .therapy import AgendaTopic, TherapySession
 from .timing import TimingGrid
 
 __all__ = [
+    "PATTERN_PARTS",
     "AgendaTopic",
     "AlternativeActivity",
     "AlternativeAnswer",
@@ -22,6 +24,8 @@ __all__ = [
     "InviteAttempt",
     "Membership",
     "PartOfDay",
+    "PatternPart",
+    "PatternSharing",
     "RainCheck",
     "Reason",
     "Reflection",

@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ..access import Space, open_invite_for
 from ..forms.linking import JoinForm
-from . import alternatives, moment, partner, reflections, statements, therapy, timing
+from . import alternatives, moment, partner, patterns, reflections, statements, therapy, timing
 from .base import COUPLE, USER, Part
 
 __all__ = ["COUPLE", "PARTS", "SPACE", "USER", "Part"]
@@ -43,6 +43,8 @@ PARTS: dict[str, Part] = {
         alternatives.MINE,
         reflections.PART,
         therapy.PART,
+        patterns.PART,
+        patterns.MINE,
     )
 }
 

@@ -589,6 +589,12 @@ ROWS = [
         roles(anonymous=app_anonymous(post=False), signed_in=fn(GET=200)),
         reason="each person's own asks, not-nows and rain checks; nothing of the partner's",
     ),
+    Row(
+        "pattern_sharing",
+        roles(anonymous=app_anonymous(), signed_in=fn(GET=200, POST=422)),
+        reason="one's own choice of what to share, in one's own couple; no ids; "
+        "empty: 422, nothing changed",
+    ),
     # --- Operations -----------------------------------------------------------------
     Row(
         "health_live",
