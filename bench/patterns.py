@@ -47,7 +47,11 @@ def prepare(redis_db):
         )
     os.environ.update(
         production_env(
-            database=DB_NAME, redis_db=redis_db, TRUSTED_PROXY_COUNT="1", SECURE_SSL_REDIRECT="true"
+            database=DB_NAME,
+            redis_db=redis_db,
+            TRUSTED_PROXY_COUNT="1",
+            SECURE_SSL_REDIRECT="true",
+            ACCESS_LOG_LEVEL="WARNING",
         )
     )
     import django
