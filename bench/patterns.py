@@ -200,7 +200,8 @@ def main():
     body = (
         f"Measured {time.strftime('%Y-%m-%d')} with `bench/patterns.py --requests "
         f"{args.requests} --rounds {args.rounds}` (production settings, PostgreSQL, in "
-        "process; median of rounds; 2 shared cores).\n\n"
+        f"process; median of rounds; 2 shared cores, load average {os.getloadavg()[0]:.1f} "
+        "at the end).\n\n"
         + "\n".join(rows)
         + f"\n\nThe decliner's page at {SIZES[1]:,} asks: **{big[1]:.1f} ms** wall "
         f"({big[1] / bare[1]:.0f}x the bare view's {bare[1]:.2f} ms; "
