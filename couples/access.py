@@ -29,6 +29,7 @@ from .models import (
     AskAnswer,
     Couple,
     Membership,
+    PatternSharing,
     RainCheck,
     Reflection,
     Statement,
@@ -473,12 +474,16 @@ def my_pattern_rows(space: Space, latest: int = 5) -> dict:
     asks: my asks by local weekday and hour and by kind. Never my partner's
     answers to my asks (no query here reads them). Aggregates: six queries,
     whatever the numbers."""
-    mine = space.me.pk
-    declined = AskAnswer.objects.filter(
-        author_id=mine, kind=AskAnswer.NOT_NOW, ask__couple=space.couple
-    )
+    return pattern_rows(space.couple, space.me.pk, latest=latest)
+
+
+def pattern_rows(couple: Couple, mine: int, latest: int = 5) -> dict:
+    """``my_pattern_rows`` for one member ``mine`` of ``couple``. Only for
+    that person's own page, or for the couple view once both chose to share
+    (``shared_pattern_choices``)."""
+    declined = AskAnswer.objects.filter(author_id=mine, kind=AskAnswer.NOT_NOW, ask__couple=couple)
     not_nows = declined.annotate(**_local_when("created_at"))
-    asked = Ask.objects.filter(asker_id=mine, couple=space.couple)
+    asked = Ask.objects.filter(asker_id=mine, couple=couple)
     asks = asked.annotate(**_local_when("created_at"))
     return {
         "not_now_times": list(
@@ -493,7 +498,7 @@ def my_pattern_rows(space: Space, latest: int = 5) -> dict:
             )[:latest]
         ),
         "rain_checks": dict(
-            RainCheck.objects.filter(owner_id=mine, couple=space.couple)
+            RainCheck.objects.filter(owner_id=mine, couple=couple)
             .values_list("state")
             .annotate(n=Count("pk"))
             .order_by()
@@ -501,6 +506,34 @@ def my_pattern_rows(space: Space, latest: int = 5) -> dict:
         "ask_times": list(asks.values_list("weekday", "hour").annotate(n=Count("pk")).order_by()),
         "ask_kinds": dict(asked.values_list("kind").annotate(n=Count("pk")).order_by()),
     }
+
+
+def my_journal_feelings(user, *, latest: int) -> list:
+    """``(need, old_story, tags)`` of the person's own latest ``latest``
+    reflections, for "how those moments felt" on their own patterns page only.
+    The columns are encrypted at rest, so this cannot be a SQL aggregate: one
+    query, bounded by ``latest``, decrypted and counted in Python."""
+    return list(own_reflections(user).values_list("need", "old_story", "tags")[:latest])
+
+
+def my_pattern_sharing(space: Space):
+    """My own choice of what to share of my patterns (``None``: nothing)."""
+    return PatternSharing.objects.filter(person=space.me, couple=space.couple).first()
+
+
+def shared_pattern_choices(space: Space) -> dict | None:
+    """Both partners' sharing choices, ``{person_id: PatternSharing}``, but only
+    when BOTH chose to share; ``None`` otherwise (one query). The same for
+    either partner: it never tells who has chosen while the other has not."""
+    rows = {
+        row.person_id: row
+        for row in PatternSharing.objects.filter(
+            couple=space.couple, person_id__in=[space.me.pk, space.partner.pk]
+        )
+    }
+    if len(rows) < 2:
+        return None
+    return rows
 
 
 # --- Linking ------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from .access import (
     visible_timing_grids,
 )
 from .domain.overlap import heatmap, legend
+from .parts import patterns as shared_patterns
 
 TEMPLATE = "couples/therapy/brief.html"
 PRINT_CSS = "css/print.css"
@@ -71,6 +72,16 @@ def alternatives_section(request, space, session):
     return BriefSection("alternatives", {"activities": agreed_activities(space)})
 
 
+def patterns_section(request, space, session):
+    """My patterns, as shared: only while BOTH partners chose to share, the very
+    summaries the dashboard's couple view shows (the same in both copies);
+    otherwise no section at all, the same whoever chose."""
+    rows = shared_patterns.load(space)
+    if rows is None:
+        return None
+    return BriefSection("patterns", shared_patterns.build(space, rows))
+
+
 def reflections_section(request, space, session):
     """The viewer's own reflections flagged "bring to therapy" — in their copy only.
 
@@ -90,6 +101,7 @@ SECTION_BUILDERS = (
     statements_section,
     timing_section,
     alternatives_section,
+    patterns_section,
     reflections_section,
 )
 

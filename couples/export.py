@@ -29,6 +29,7 @@ from .models import (
     NotificationChoice,
     PartOfDay,
     PushDevice,
+    PatternSharing,
     RainCheck,
     Reflection,
     Statement,
@@ -338,6 +339,20 @@ def notifications_section(user):
     }
 
 
+def pattern_sharing_section(user):
+    """What the person chose to share of their own patterns, per couple (only
+    which parts: the summary itself is computed from the rows above)."""
+    choices = PatternSharing.objects.filter(person=user).order_by("couple_id", "pk")
+    return [
+        {
+            "couple": choice.couple_id,
+            "parts": list(choice.parts),
+            "updated_at": _when(choice.updated_at),
+        }
+        for choice in choices
+    ]
+
+
 SECTIONS = {
     "profile": profile_section,
     "links": links_section,
@@ -353,6 +368,7 @@ SECTIONS = {
     "answers_to_asks": ask_answers_section,
     "rain_checks": rain_checks_section,
     "notifications": notifications_section,
+    "pattern_sharing": pattern_sharing_section,
 }
 
 

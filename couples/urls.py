@@ -57,6 +57,7 @@ urlpatterns = [
     path("timing/", timing.timing_edit, name="timing_edit"),
     path("timing/cell/", timing.timing_cell, name="timing_cell"),
     path("patterns/", patterns.patterns, name="patterns"),
+    path("patterns/sharing/", patterns.pattern_sharing, name="pattern_sharing"),
     path("privacy/", privacy.privacy, name="privacy"),
     path("notifications/", notifications.notifications, name="notifications"),
     path("notifications/devices/", notifications.device_add, name="notification_device_add"),

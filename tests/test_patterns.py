@@ -203,7 +203,11 @@ def test_pattern_page_needs_login_and_a_couple(anon_client, make_client, carol):
 def test_pattern_card_on_my_dashboard(clients):
     a, _b = clients
     page = a.get("/").content.decode()
-    assert 'href="/patterns/"' in page and "My patterns — only you see this" in page
+    card = re.search(r'<section id="my-patterns".*?</section>', page, re.S).group(0)
+    assert 'href="/patterns/"' in card and "My patterns <small>(only you)</small>" in card
+    # The journal's own card no longer carries it.
+    journal = re.search(r'<section id="reflections".*?</section>', page, re.S).group(0)
+    assert "/patterns/" not in journal
 
 
 def _many(alice, bob, couple, count):
@@ -265,3 +269,61 @@ def test_pattern_page_query_count_does_not_grow_with_the_asks(make_client, alice
         else:
             assert f"closeness ({size})" in page
     assert counts[0] == counts[1]
+
+
+def test_pattern_feelings_come_only_from_my_own_journal(clients, alice, bob):
+    from couples.services import reflections
+
+    a, b = clients
+    for need, story, tags in (
+        ("closeness", "matter_less", "Lonely, hopeful"),
+        ("closeness", "", "lonely"),
+        ("release", "matter_less", "Ptn14-own-tag"),
+    ):
+        reflections.write_reflection(author=alice, need=need, old_story=story, tags=tags)
+    reflections.write_reflection(author=bob, need="play", tags="Ptn14-bobs-tag")
+    page = _page(a)
+    assert "The need you named most often behind asking: closeness, then release." in page
+    assert "The old story a no woke up most often: “I matter less”." in page
+    # most first; ties: the most recent first; the latest spelling kept
+    assert "Your journal tags used most: lonely, Ptn14-own-tag, hopeful." in page
+    assert "Ptn14-bobs-tag" not in page and "play and fun" not in page
+    bobs = _page(b)
+    assert "Ptn14-bobs-tag" in bobs
+    for text in ("Lonely", "Ptn14-own-tag", "I matter less"):
+        assert text not in bobs
+
+
+def test_pattern_feelings_are_locked_like_the_journal_once_confirmation_lapses(clients, alice):
+    from couples.services import reflections
+    from tests.reflections_helpers import lapse_reauth
+
+    a, _b = clients
+    reflections.write_reflection(author=alice, need="closeness", tags="Ptn14-locked-tag")
+    lapse_reauth(a)
+    page = _page(a)
+    assert "Ptn14-locked-tag" not in page and "closeness" not in page.split("patterns-felt-h")[1]
+    assert 'id="pattern-feelings-locked"' in page and "/accounts/confirm-password/?next=" in page
+
+
+def test_pattern_page_and_couple_view_query_counts_are_the_same_at_10_and_10000_asks(
+    make_client, alice, bob, couple, uncached_parts
+):
+    from couples.services import patterns
+
+    decliner = make_client(bob)
+    patterns.choose_sharing(space=space_of(alice), parts=["reasons", "week", "rain_checks"])
+    patterns.choose_sharing(space=space_of(bob), parts=["reasons", "week", "rain_checks", "asks"])
+    counts = {}
+    for size in (10, 10_000):
+        Ask.objects.all().delete()
+        _many(alice, bob, couple, size)
+        for path in ("/patterns/", "/parts/shared-patterns/", "/patterns/sharing/"):
+            decliner.get(path)  # warm
+            with CaptureQueriesContext(connection) as queries:
+                response = decliner.get(path)
+            assert response.status_code == 200
+            counts[(path, size)] = len(queries)
+        assert f"written for this once ({size} of {size})" in _page(decliner)
+    for path in ("/patterns/", "/parts/shared-patterns/", "/patterns/sharing/"):
+        assert counts[(path, 10)] == counts[(path, 10_000)], (path, counts)

@@ -44,7 +44,15 @@ def test_display_name_change_pushes_every_shared_part_to_both_with_next_seq(
     for _group, event in sent:
         assert (event["type"], event["parts"], event["seq"], event["couple"]) == (
             "frame",
-            ["partner", "moment", "statements", "timing", "alternatives", "therapy"],
+            [
+                "partner",
+                "moment",
+                "statements",
+                "timing",
+                "alternatives",
+                "therapy",
+                "shared-patterns",
+            ],
             1,
             couple.pk,
         )

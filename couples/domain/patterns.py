@@ -131,31 +131,45 @@ def reason_lines(by_reason: dict, labels: dict) -> list:
     return sorted(merged.items(), key=lambda item: (-item[1], item[0]))
 
 
+def _week_finding(latest: list, my_cells: str | None, labels: dict):
+    """(cell, my level there, how many of the latest fall there, the reason
+    that repeats among them or None), when more than half (and at least two)
+    of my latest not-nows fall in one cell of the week; None otherwise."""
+    if len(latest) < 2:
+        return None
+    cells: dict = {}
+    for weekday, hour, reason in latest:
+        cells.setdefault(cell_of(weekday, hour), []).append(reason)
+    cell, reasons = max(cells.items(), key=lambda item: len(item[1]))
+    if len(reasons) < 2 or 2 * len(reasons) <= len(latest):
+        return None
+    level = (my_cells or NOT_SAID * 35)[index(*cell)]
+    keys = [reason or "" for reason in reasons]
+    top = max(set(keys), key=keys.count)
+    repeated = None
+    if keys.count(top) >= 2:
+        repeated = labels.get(top, ONCE).lower() if top else ONCE
+    return cell, level, len(reasons), repeated
+
+
 def week_sentence(latest: list, my_cells: str | None, labels: dict) -> str:
     """ "You marked Tuesday evenings usually open; 4 of your last 5 not-nows
     were on Tuesday evenings — most often: tired." Only when most of my latest
     not-nows fall in one cell of the week; "" otherwise.
 
     ``latest`` is [(iso_weekday, hour, reason_key)], newest first."""
-    if len(latest) < 2:
+    finding = _week_finding(latest, my_cells, labels)
+    if finding is None:
         return ""
-    cells: dict = {}
-    for weekday, hour, reason in latest:
-        cells.setdefault(cell_of(weekday, hour), []).append(reason)
-    cell, reasons = max(cells.items(), key=lambda item: len(item[1]))
-    if len(reasons) < 2 or 2 * len(reasons) <= len(latest):
-        return ""
+    cell, level, count, repeated = finding
     name = cell_name(cell)
-    level = (my_cells or NOT_SAID * 35)[index(*cell)]
     if level == NOT_SAID:
         start = f"You have not marked {name} in your week yet"
     else:
         start = f"You marked {name} {_OPEN[level]}"
-    sentence = f"{start}; {len(reasons)} of your last {len(latest)} not-nows were on {name}"
-    keys = [reason or "" for reason in reasons]
-    top = max(set(keys), key=keys.count)
-    if keys.count(top) >= 2:
-        sentence += f" — most often: {labels.get(top, ONCE).lower() if top else ONCE}"
+    sentence = f"{start}; {count} of your last {len(latest)} not-nows were on {name}"
+    if repeated:
+        sentence += f" — most often: {repeated}"
     return sentence + "."
 
 
@@ -201,3 +215,109 @@ def best_times(meeting: list) -> list:
         if cells:
             return cells
     return []
+
+
+# --- How those moments felt: from my own journal only ------------------------------
+
+JOURNAL_LATEST = 200  # reflections read for it (encrypted: counted in Python)
+
+
+def _most(values, labels=None, top=3) -> list:
+    """The most frequent values, most first (case-insensitive; ``values``
+    come newest first, so a tie goes to the most recent, and the latest
+    spelling is kept)."""
+    counts: dict = {}
+    spelling: dict = {}
+    for value in values:
+        key = value.casefold()
+        spelling.setdefault(key, labels.get(value, value) if labels else value)
+        counts[key] = counts.get(key, 0) + 1
+    order = list(counts)
+    ranked = sorted(order, key=lambda key: (-counts[key], order.index(key)))
+    return [spelling[key] for key in ranked[:top]]
+
+
+def journal_feelings(rows, needs: dict, stories: dict) -> dict:
+    """From my own reflections' ``(need, old_story, tags)``: the needs, old
+    stories and tags I named most often (words, no figures)."""
+    tags = [
+        tag for *_rest, text in rows for tag in (t.strip() for t in (text or "").split(",")) if tag
+    ]
+    return {
+        "needs": _most([need for need, _s, _t in rows if need], needs),
+        "stories": _most([story for _n, story, _t in rows if story], stories),
+        "tags": _most(tags),
+        "count": len(rows),
+    }
+
+
+# --- What I share, in my own voice (issue 14, item 2) ------------------------------
+# The couple view and its preview say the same things in the first person and
+# without figures: no count of anyone's not-nows ever reaches the partner, even
+# when shared (a tally is scorekeeping); only the words of the pattern.
+
+NOTHING_YET = "Nothing to tell yet."
+
+
+def shared_reasons(reason_lines: list) -> str:
+    """ "When I say not now, it is most often because: tired; then stressed." """
+    if not reason_lines:
+        return NOTHING_YET
+    labels = [label.lower() for label, _count in reason_lines[:3]]
+    sentence = f"When I say not now, it is most often because: {labels[0]}"
+    if len(labels) > 1:
+        sentence += "; then " + ", ".join(labels[1:])
+    return sentence + "."
+
+
+def shared_week(latest: list, my_cells: str | None, labels: dict) -> str:
+    """ "Most of my recent not-nows fell on Tuesday evenings, which I marked
+    usually open — most often: tired." """
+    finding = _week_finding(latest, my_cells, labels)
+    if finding is None:
+        if len(latest) < 2:
+            return NOTHING_YET
+        return "My recent not-nows do not gather on one time of the week."
+    cell, level, _count, repeated = finding
+    name = cell_name(cell)
+    where = (
+        "which I have not marked in my week"
+        if level == NOT_SAID
+        else f"which I marked {_OPEN[level]}"
+    )
+    sentence = f"Most of my recent not-nows fell on {name}, {where}"
+    if repeated:
+        sentence += f" — most often: {repeated}"
+    return sentence + "."
+
+
+def shared_rain_checks(by_state: dict) -> str:
+    """Words, not figures: none, some, most or all of them redeemed."""
+    offered = sum(by_state.values())
+    if not offered:
+        return "I have not offered a rain check yet."
+    redeemed = by_state.get("redeemed", 0)
+    if not redeemed:
+        share = "none yet"
+    elif redeemed == offered:
+        share = "all"
+    elif 2 * redeemed > offered:
+        share = "most"
+    else:
+        share = "some"
+    sentence = f"Of the rain checks I offered, I have redeemed {share}"
+    if by_state.get("open"):
+        sentence += "; some are still open, mine to redeem"
+    return sentence + "."
+
+
+def shared_asks(counts: dict, meeting: list) -> str:
+    """ "I ask most often on Sunday evenings; where our weeks meet, that is:
+    not a likely time." Nothing about any answer."""
+    if not counts:
+        return "I have not asked yet."
+    cell, count = max(counts.items(), key=lambda item: (item[1], -index(*item[0])))
+    if count < 2:
+        return "My asks do not gather on one time of the week."
+    where = OVERLAP_LABELS[meeting[index(*cell)]].lower()
+    return f"I ask most often on {cell_name(cell)}; where our weeks meet, that is: {where}."

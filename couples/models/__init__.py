@@ -5,12 +5,14 @@ from .alternatives import AlternativeActivity, AlternativeAnswer
 from .linking import Couple, Invite, InviteAttempt, Membership
 from .moment import Ask, AskAnswer, AskFor, AskWhen, PartOfDay, RainCheck
 from .notifications import Notice, NoticeKind, NotificationChoice, PushDevice
+from .patterns import PATTERN_PARTS, PatternPart, PatternSharing
 from .reflections import Reflection
 from .statements import Reason, Statement, StatementQuestion, StatementRevision
 from .therapy import AgendaTopic, TherapySession
 from .timing import TimingGrid
 
 __all__ = [
+    "PATTERN_PARTS",
     "AgendaTopic",
     "AlternativeActivity",
     "AlternativeAnswer",
@@ -27,6 +29,8 @@ __all__ = [
     "NotificationChoice",
     "PartOfDay",
     "PushDevice",
+    "PatternPart",
+    "PatternSharing",
     "RainCheck",
     "Reason",
     "Reflection",

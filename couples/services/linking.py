@@ -12,7 +12,7 @@ from realtime import broadcast
 
 from ..domain.errors import DomainError, Invalid, Throttled
 from ..domain.invite_codes import is_well_formed, new_code, normalize_code
-from ..models import Ask, Couple, Invite, InviteAttempt, Membership
+from ..models import Ask, Couple, Invite, InviteAttempt, Membership, PatternSharing
 from . import notifications
 
 
@@ -195,6 +195,8 @@ def unlink(*, user):
         Couple.objects.filter(pk=couple.pk).update(dissolved_at=now)
         # An ask still open can no longer be answered: it ends, quietly.
         Ask.objects.filter(couple=couple, state=Ask.OPEN).update(state=Ask.ENDED, closed_at=now)
+        # What each chose to share of their patterns was for this couple only.
+        PatternSharing.objects.filter(couple=couple).delete()
         # Both dashboards switch to not linked; their sockets leave the couple group.
         partners = list(Membership.objects.filter(couple=couple).values_list("user_id", flat=True))
         # Notifications were chosen for this partner: they end with the couple.

@@ -31,6 +31,7 @@ ID_FIELDS = (
     "question_id", "reflection", "reflection_id", "session", "session_id",
     "topic", "topic_id", "activity", "activity_id", "grid", "membership",
     "ask", "ask_id", "answer_id", "rain_check", "rain_check_id", "from_rain_check",
+    "person", "person_id", "sharing", "sharing_id",
 )  # fmt: skip
 
 
@@ -54,6 +55,8 @@ def smuggled(world):
         "answer": f["answered_ask"].answer.pk,
         "rain_check": f["rain_check"].pk,
         "from_rain_check": f["rain_check"].pk,
+        "person": world.carol.pk,
+        "sharing": f["pattern_sharing"].pk,
     }
     data = {}
     for name in ID_FIELDS:
@@ -269,6 +272,14 @@ WRITES = [
         lambda w: {"rain_check": "come", "version": w.objects["rain_check"].version},
     ),
     ("moment_rain_check_let_go", "owner", lambda w: _rain_check(w, "let-go"), lambda w: {}),
+    # My patterns: whose choice and in which couple come from the session alone.
+    (
+        "pattern_sharing_share",
+        "partner",
+        lambda w: "/patterns/sharing/",
+        lambda w: {"action": "share", "parts": ["reasons", "asks"]},
+    ),
+    ("pattern_sharing_stop", "owner", lambda w: "/patterns/sharing/", lambda w: {"action": "stop"}),
 ]
 
 

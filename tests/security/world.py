@@ -346,6 +346,30 @@ def mfa_area(world):
     yield Canary(PASSKEY_NAME, OWNER_ONLY, "the name of alice's passkey")
 
 
+# alice chose to share every part of her own patterns; bob has not chosen, so
+# no couple view exists: nothing of her summary may reach bob (or anyone but
+# her: her own preview on the sharing page). carol shares hers with dave.
+PATTERN_SUMMARY_CANARIES = (
+    "When I say not now, it is most often because",
+    "Of the rain checks I offered",
+)
+
+
+@planter
+def patterns_area(world):
+    from couples.models import PatternSharing
+    from couples.services import patterns
+
+    patterns.choose_sharing(
+        space=space_of(world.alice), parts=["reasons", "week", "rain_checks", "asks"]
+    )
+    patterns.choose_sharing(space=space_of(world.carol), parts=["asks"])
+    world.objects["pattern_sharing"] = PatternSharing.objects.get(person=world.alice)
+    world.foreign["pattern_sharing"] = PatternSharing.objects.get(person=world.carol)
+    for text in PATTERN_SUMMARY_CANARIES:
+        yield Canary(text, OWNER_ONLY, "alice's shared summary while only she chose to share")
+
+
 def build_world():
     alice = UserFactory(email="alice.qz7canary@example.com", display_name="Alice Qz7-canary")
     bob = UserFactory(email="bob.security@example.com", display_name="Bob")

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('couples', '0009_invite_attempts_per_person_proposals_outlive_author'),
+        ('couples', '0010_pattern_sharing'),
         ('usersessions', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
