@@ -642,6 +642,7 @@ ROWS = [
         "offline",
         roles(anonymous=fn(GET=200), signed_in=fn(GET=200)),
         reason="the static offline page: the same for everyone, nothing of anyone",
+    ),
     Row(
         "pattern_sharing",
         roles(anonymous=app_anonymous(), signed_in=fn(GET=200, POST=422)),
