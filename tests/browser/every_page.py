@@ -198,6 +198,7 @@ PAGES = [
         kwargs=lambda o: {"session_id": o.session.pk},
     ),
     Page("patterns", "patterns", ALICE, "My patterns"),
+    Page("pattern-sharing", "pattern_sharing", ALICE, "Share my patterns (with the preview)"),
     Page(
         "moment-decline",
         "moment_decline",
