@@ -532,7 +532,7 @@ def test_notif_bad_quiet_hours_are_refused_and_nothing_is_lost(bob_client, bob):
     )
     assert response.status_code == 422
     html = response.content.decode()
-    assert "Please give a time, e.g. 22:00." in html
+    assert "Please choose a time from the list, e.g. 22:00." in html
     assert 'value="ask"' in html and "checked" in html.split('value="ask"')[1][:40]
     assert not NotificationChoice.objects.exists()
 

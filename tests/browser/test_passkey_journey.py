@@ -54,7 +54,7 @@ def test_passkey_added_then_used_to_log_in_without_a_password(people, server, al
     assert credentials["credentials"][0]["isResidentCredential"] is True
 
     page.goto(f"{site}/accounts/2fa/webauthn/")
-    expect(page.get_by_text("Alice's test phone")).to_be_visible()
+    expect(page.get_by_role("cell", name="Alice's test phone", exact=True)).to_be_visible()
 
     # Log out, then in with the passkey alone.
     page.goto(f"{site}/")

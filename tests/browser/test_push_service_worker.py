@@ -36,6 +36,23 @@ def _registration_id(cdp, page):
     raise AssertionError("no service worker registration reported")
 
 
+SHOWN = """() => navigator.serviceWorker.ready
+  .then(r => r.getNotifications())
+  .then(ns => ns.map(n => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url})))"""
+
+
+def _notifications_shown(page, timeout_ms=10_000):
+    """The notifications the worker shows, once there are any (polled: the push
+    handler runs on its own time, and wait_for_function would take the promise
+    itself for an answer)."""
+    for _ in range(timeout_ms // 50):
+        shown = page.evaluate(SHOWN)
+        if shown:
+            return shown
+        page.wait_for_timeout(50)
+    raise AssertionError("no notification was shown")
+
+
 def test_push_service_worker_manifest_notification_and_tap(
     people, server, log_in, couple, alice, bob
 ):
@@ -65,12 +82,7 @@ def test_push_service_worker_manifest_notification_and_tap(
             "data": json.dumps(NOTIFICATION),
         },
     )
-    shown = page.wait_for_function(
-        """() => navigator.serviceWorker.ready
-             .then(r => r.getNotifications())
-             .then(ns => ns.length ? ns.map(n => (
-               {title: n.title, body: n.body, tag: n.tag, url: n.data.url})) : null)"""
-    ).json_value()
+    shown = _notifications_shown(page)
     assert shown == [NOTIFICATION]
 
     # A tap: the worker's own notificationclick handler, given that notification.
