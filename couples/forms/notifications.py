@@ -40,9 +40,6 @@ class NotificationChoiceForm(forms.Form):
         label="Quiet until",
         choices=[(q, q) for q in QUARTERS],
         error_messages=TIME_ERRORS,
-        help_text="In your own time zone. Anything that arrives in quiet hours waits until "
-        "they end, and is not sent at all if it is no longer news by then. The same two "
-        "times mean no quiet hours.",
     )
 
     def clean_quiet_start(self):
