@@ -284,6 +284,8 @@ MFA_SUPPORTED_TYPES = ["webauthn", "totp", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Common Ground"
 MFA_RECOVERY_CODE_COUNT = 10
+# Recovery codes are shown once, when made; new ones can be made at any time.
+MFA_RECOVERY_CODES_SHOW_ONCE = True
 # WebAuthn wants https; outside production http://localhost is allowed (tests, dev).
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 # The code forms add a limit of wrong codes per person (accounts/mfa_forms.py).
