@@ -15,8 +15,9 @@ slides forward with every request that passes.
 - After ``MAX_FAILED_CONFIRMATIONS`` wrong passwords (or codes) the session is
   ended: the login page, with its own throttling, is the only way back in.
 
-Any factor confirms (issue 18, item 2; docs/decisions.md): the password, a code
-from an authenticator app or a recovery code (checked by allauth.mfa's own
+Any factor confirms (issue 18, item 2; docs/decisions.md): the password (only
+for people without a second factor), a code from an authenticator app or a
+recovery code (checked by allauth.mfa's own
 reauthenticate form, with its per-person limit), or a passkey (allauth's
 ``mfa_reauthenticate_webauthn`` page, linked from the confirm page). Both ways
 round: a fresh allauth re-authentication record (``reauthenticated: True``, the
@@ -115,6 +116,18 @@ def has_passkey(user):
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.WEBAUTHN).exists()
 
 
+def password_confirms(user):
+    """The password confirms only for people without a second factor: with a
+    passkey or an app, confirming asks for that (like allauth's pages do,
+    accounts.adapter.get_reauthentication_methods)."""
+    return (
+        user.has_usable_password()
+        and not Authenticator.objects.filter(user=user)
+        .exclude(type=Authenticator.Type.RECOVERY_CODES)
+        .exists()
+    )
+
+
 def mark_fresh(request):
     request.session[SESSION_KEY] = time.time()
     request.session.pop(FAILURES_KEY, None)
@@ -152,7 +165,7 @@ class ConfirmPasswordForm(forms.Form):
         self.user = user
         self.code_form = None
         super().__init__(*args, **kwargs)
-        self.offers_password = user.has_usable_password()
+        self.offers_password = password_confirms(user)
         self.offers_code = bool(code_types(user))
         if not self.offers_password:
             del self.fields[PASSWORD_FIELD]

@@ -112,7 +112,7 @@ def test_reauth_on_our_page_counts_for_the_security_settings(alice_client, alice
     # Security settings (allauth's reauthentication_required) ask first...
     asked = alice_client.get(reverse("mfa_view_recovery_codes"))
     assert asked.status_code == 302
-    assert reverse("account_reauthenticate") in asked["Location"]
+    assert asked["Location"].startswith(reverse("mfa_reauthenticate"))
     # ...and a code on our confirm page is allauth's confirmation too.
     forget_reauth(alice_client)
     response = alice_client.post(
@@ -131,7 +131,10 @@ def test_reauth_password_on_our_page_counts_for_the_security_settings(alice_clie
 
 def test_reauth_window_still_slides_after_a_code(alice_client, alice_totp, reflection, settings):
     confirm_page(alice_client, reverse("reflections"))
-    alice_client.post(reverse("reauth_confirm"), {"reauth_code": totp(alice_totp), "next": "/"})
+    confirmed = alice_client.post(
+        reverse("reauth_confirm"), {"reauth_code": totp(alice_totp), "next": "/"}
+    )
+    assert confirmed.status_code == 302
     # The code's own record grows old; activity on the journal keeps it open.
     age_factor_records(alice_client, 14)
     lapse_reauth(alice_client, minutes=14)
@@ -150,6 +153,29 @@ def test_reauth_stale_factor_confirmation_is_refused(alice_client, alice_totp, r
     response = alice_client.get(reverse("reflections"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("reauth_confirm"))
+
+
+def test_mfa_password_alone_no_longer_confirms_with_a_second_factor(
+    alice_client, alice_totp, reflection
+):
+    """A partner who knows her password, at her open device: not enough."""
+    confirm_page(alice_client, reverse("reflections"))
+    page = alice_client.get(reverse("reauth_confirm"))
+    assert 'name="reauth_password"' not in page.content.decode()
+    ours = alice_client.post(
+        reverse("reauth_confirm"), {"reauth_password": PASSWORD, "next": reverse("reflections")}
+    )
+    assert ours.status_code == 422
+    assert alice_client.get(reverse("reflections")).status_code == 302
+    # allauth's password page sends her on to the code page, and takes no password.
+    allauths = alice_client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert allauths.status_code == 302
+    assert allauths["Location"].startswith(reverse("mfa_reauthenticate"))
+    assert alice_client.get(reverse("mfa_view_recovery_codes")).status_code == 302
+    assert alice_client.get(reverse("reflections")).status_code == 302
+    deleting = alice_client.post(reverse("account_delete"), {"password": PASSWORD, "confirm": "on"})
+    assert deleting.status_code == 422
+    assert get_user_model().objects.filter(pk=reflection.author_id).exists()
 
 
 def test_totp_kept_post_arrives_after_a_code(alice_client, alice, alice_totp):
@@ -260,7 +286,8 @@ def test_reauth_deletion_refuses_a_stale_confirmation(alice_client, alice, alice
     # Still inside the journal's window, but not "a moment ago" (5 minutes).
     age_factor_records(alice_client, 6)
     page = alice_client.get(reverse("account_delete"))
-    assert 'name="password"' in page.content.decode()
+    assert 'name="password"' not in page.content.decode()  # she has an app: a code, not this
+    assert 'id="delete-confirm-first"' in page.content.decode()
     refused = alice_client.post(reverse("account_delete"), {"confirm": "on"})
     assert refused.status_code == 422
     assert get_user_model().objects.filter(pk=alice.pk).exists()

@@ -10,7 +10,8 @@
   says: the password on the form itself, or a confirmation by any factor
   (password, code, passkey) in the last ACCOUNT_REAUTHENTICATION_TIMEOUT
   seconds (accounts.reauth.confirmed_just_now), then no password field. A
-  person without a password (passkey only) is sent to confirm first. Plus a
+  person without a password (passkey only) or with a second factor is sent to
+  confirm first. Plus a
   confirmation tick; the service does the rest.
 """
 
@@ -25,7 +26,12 @@ from django.utils.http import urlencode
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.reauth import confirmed_just_now, count_failed_confirmation, reauth_required
+from accounts.reauth import (
+    confirmed_just_now,
+    count_failed_confirmation,
+    password_confirms,
+    reauth_required,
+)
 
 from .. import export
 from ..access import current_space
@@ -70,11 +76,12 @@ def export_download(request):
 def account_delete(request):
     space = current_space(request.user)
     fresh = confirmed_just_now(request)
-    ask_password = not fresh and request.user.has_usable_password()
+    ask_password = not fresh and password_confirms(request.user)
     confirm_url = f"{reverse('reauth_confirm')}?{urlencode({'next': reverse('account_delete')})}"
     context = {"space": space, "confirmed": fresh, "confirm_url": confirm_url}
     if not fresh and not ask_password:
-        # No password to type here (passkey only): confirm by another factor first.
+        # No password to type here (passkey only, or a second factor, which the
+        # password alone does not replace): confirm with a factor first.
         status = 200 if request.method == "GET" else 422
         return render(request, DELETE_PAGE, {**context, "form": None}, status=status)
     if request.method == "GET":
