@@ -142,7 +142,8 @@ def _login_confirms(sender, request, user, **kwargs):
 class ConfirmPasswordForm(forms.Form):
     """The password, or a code from an authenticator app / a recovery code.
 
-    Whichever the person has; either one is enough. The code is checked by
+    Only what confirms for this person: the password when there is no second
+    factor, else the code (a passkey goes through allauth's page). The code is checked by
     allauth.mfa's reauthenticate form (accounts.mfa_forms: one use per code,
     5 wrong codes in 5 minutes per person), which also writes allauth's
     re-authentication record."""
@@ -158,7 +159,7 @@ class ConfirmPasswordForm(forms.Form):
         label="Or a code from your authenticator app (or a recovery code)",
         max_length=64,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -170,9 +171,9 @@ class ConfirmPasswordForm(forms.Form):
         if not self.offers_password:
             del self.fields[PASSWORD_FIELD]
             if self.offers_code:
-                self.fields[
-                    CODE_FIELD
-                ].label = "A code from your authenticator app (or a recovery code)"
+                code_field = self.fields[CODE_FIELD]
+                code_field.label = "A code from your authenticator app (or a recovery code)"
+                code_field.widget.attrs["autofocus"] = True
         if not self.offers_code:
             del self.fields[CODE_FIELD]
 
