@@ -81,3 +81,32 @@ def test_passkey_confirms_the_journal_keeps_the_words_and_deletes_the_account(
     page.get_by_role("button", name="Delete my account and everything I wrote").click()
     expect(page.get_by_text("Your account and everything you wrote are deleted.")).to_be_visible()
     assert not get_user_model().objects.filter(pk=alice.pk).exists()
+
+
+def test_passkey_and_code_confirm_and_delete_pages_pass_axe(people, server, log_in, alice, bob):
+    """The confirm page with a code field and the passkey button, the deletion
+    page that asks to confirm first (alice: app and passkey), and both as a
+    person with a password only (bob), light and dark, phone and desktop."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from tests.browser.harness import axe_violations, format_axe_violations
+    from tests.mfa_support import add_passkey
+
+    TOTP.activate(alice, generate_totp_secret())
+    RecoveryCodes.activate(alice)
+    add_passkey(alice)
+    found = []
+    for who in (alice, bob):
+        for scheme in ("light", "dark"):
+            context = people.new_context(f"{who.display_name}-{scheme}", color_scheme=scheme)
+            page = context.new_page()
+            log_in(page, who)
+            for path in ("/accounts/confirm-password/?next=/reflections/", "/accounts/delete/"):
+                page.goto(path)
+                for size in ({"width": 390, "height": 844}, {"width": 1366, "height": 900}):
+                    page.set_viewport_size(size)
+                    violations = axe_violations(page, {"rules": {}})
+                    if violations:
+                        found.append(f"{who} {scheme} {path}: {format_axe_violations(violations)}")
+    assert not found, "\n".join(found)
