@@ -3,7 +3,8 @@ does (accounts.throttling.client_ip: forwarded headers believed only from the
 trusted proxies), instead of trusting X-Forwarded-For from anyone (and failing
 with ImproperlyConfigured when the header is shorter than the proxy count).
 Its mails are written in their recipient's own time zone (a reset asked for
-while signed out would otherwise speak the server's)."""
+while signed out would otherwise speak the server's). Re-authentication asks
+for the second factor when there is one (the password alone no longer does)."""
 
 from contextlib import nullcontext
 
@@ -22,3 +23,12 @@ class AccountAdapter(DefaultAccountAdapter):
         zone = in_zone_of(recipient) if getattr(recipient, "pk", None) else nullcontext()
         with zone:
             super().send_mail(template_prefix, email, context)
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        """With a passkey or an authenticator app, the password alone no longer
+        confirms it is you: a partner who knows the password must not reach the
+        security settings on an open device with it (docs/security.md, "A
+        partner who knows the password"). accounts.reauth asks the same."""
+        methods = super().get_reauthentication_methods(user)
+        second_factor = [method for method in methods if method["id"] != "reauthenticate"]
+        return second_factor or methods

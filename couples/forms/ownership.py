@@ -5,7 +5,9 @@ from .lean import LeanForm
 
 class DeleteAccountForm(LeanForm, forms.Form):
     """The password is checked by the service (``delete_account``), not here, so a
-    wrong one is refused by the same code whatever calls it."""
+    wrong one is refused by the same code whatever calls it. Without a password
+    field (``ask_password=False``) when the person confirmed it is them a moment
+    ago by any factor, or has no password at all (passkey only)."""
 
     password = forms.CharField(
         label="Your password",
@@ -19,3 +21,8 @@ class DeleteAccountForm(LeanForm, forms.Form):
         label="I understand: everything I wrote will be deleted, and this cannot be undone.",
         error_messages={"required": "Tick the box to confirm that you want to delete everything."},
     )
+
+    def __init__(self, *args, ask_password=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not ask_password:
+            del self.fields["password"]

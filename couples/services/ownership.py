@@ -51,12 +51,16 @@ class WrongPassword(Invalid):
     pass
 
 
-def delete_account(*, user, password):
-    """Delete ``user`` and everything they wrote, after checking their password.
+def delete_account(*, user, password=None, confirmed_just_now=False):
+    """Delete ``user`` and everything they wrote, after checking it is them.
 
-    A wrong password raises ``WrongPassword`` and deletes nothing.
+    Either the caller saw a confirmation by any factor a moment ago
+    (``confirmed_just_now``: accounts.reauth.confirmed_just_now, allauth's
+    re-authentication record; how a person who logs in only with a passkey
+    deletes their account), or the password is given here. A wrong or missing
+    password without that raises ``WrongPassword`` and deletes nothing.
     """
-    if not password or not user.check_password(password):
+    if not confirmed_just_now and (not password or not user.check_password(password)):
         raise WrongPassword("That password does not match. Nothing was deleted.")
     User = get_user_model()
     with transaction.atomic():

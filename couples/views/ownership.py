@@ -6,8 +6,13 @@
   ready (``?ready``, behind the re-auth too), which says so and starts the
   download itself (a meta refresh: no script), so the person ends on this page
   with the words "Your download is starting", not on the password page.
-- Deleting asks for the password on the form itself (every time, whatever the
-  re-auth window says) and a confirmation tick; the service does the rest.
+- Deleting needs a fresh confirmation every time, whatever the sliding window
+  says: the password on the form itself, or a confirmation by any factor
+  (password, code, passkey) in the last ACCOUNT_REAUTHENTICATION_TIMEOUT
+  seconds (accounts.reauth.confirmed_just_now), then no password field. A
+  person without a password (passkey only) or with a second factor is sent to
+  confirm first. Plus a
+  confirmation tick; the service does the rest.
 """
 
 import json
@@ -16,10 +21,17 @@ from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.reauth import count_failed_confirmation, reauth_required
+from accounts.reauth import (
+    confirmed_just_now,
+    count_failed_confirmation,
+    password_confirms,
+    reauth_required,
+)
 
 from .. import export
 from ..access import current_space
@@ -63,14 +75,28 @@ def export_download(request):
 @login_required
 def account_delete(request):
     space = current_space(request.user)
+    fresh = confirmed_just_now(request)
+    ask_password = not fresh and password_confirms(request.user)
+    confirm_url = f"{reverse('reauth_confirm')}?{urlencode({'next': reverse('account_delete')})}"
+    context = {"space": space, "confirmed": fresh, "confirm_url": confirm_url}
+    if not fresh and not ask_password:
+        # No password to type here (passkey only, or a second factor, which the
+        # password alone does not replace): confirm with a factor first.
+        status = 200 if request.method == "GET" else 422
+        return render(request, DELETE_PAGE, {**context, "form": None}, status=status)
     if request.method == "GET":
-        return render(request, DELETE_PAGE, {"form": DeleteAccountForm(), "space": space})
-    form = DeleteAccountForm(request.POST)
+        form = DeleteAccountForm(ask_password=ask_password)
+        return render(request, DELETE_PAGE, {**context, "form": form})
+    form = DeleteAccountForm(request.POST, ask_password=ask_password)
     if form.is_valid():
         try:
-            service.delete_account(user=request.user, password=form.cleaned_data["password"])
+            service.delete_account(
+                user=request.user,
+                password=form.cleaned_data.get("password"),
+                confirmed_just_now=confirmed_just_now(request),
+            )
         except service.WrongPassword as error:
-            form.add_error("password", error.message)
+            form.add_error("password" if ask_password else None, error.message)
             # Wrong passwords count like on the confirm page: too many end the session.
             if count_failed_confirmation(request):
                 return redirect("account_login")
@@ -82,4 +108,4 @@ def account_delete(request):
             request.user = AnonymousUser()
             messages.info(request, "Your account and everything you wrote are deleted.")
             return redirect("account_login")
-    return render(request, DELETE_PAGE, {"form": form, "space": space}, status=422)
+    return render(request, DELETE_PAGE, {**context, "form": form}, status=422)

@@ -229,7 +229,9 @@ PAGES = [
     Page("unlink", "unlink", ALICE, "Unlink"),
     Page("email", "account_email", ALICE, "Email addresses"),
     Page("password-change", "account_change_password", ALICE, "Change password"),
-    Page("reauthenticate", "account_reauthenticate", ALICE, "Confirm it's you (allauth)"),
+    # Bob: alice has a passkey, and with a second factor allauth's password page
+    # forwards to the passkey page (accounts.adapter; issue 18, item 2).
+    Page("reauthenticate", "account_reauthenticate", BOB, "Confirm it's you (allauth)"),
     Page("logout", "account_logout", ALICE, "Log out (confirm)"),
     Page("mfa", "mfa_index", ALICE, "Passkeys and a second step"),
     Page("passkeys", "mfa_list_webauthn", ALICE, "My passkeys"),

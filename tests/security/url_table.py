@@ -689,8 +689,16 @@ ROWS = [
     Row("account_inactive", roles(anonymous=cbv(), signed_in=cbv()), reason="static page"),
     Row(
         "account_reauthenticate",
-        roles(anonymous=every_method(302), signed_in=cbv_form()),
-        reason="asks the signed-in person for their own password",
+        # Alice and carol have a passkey in this world: with a second factor the
+        # password alone no longer confirms, so allauth forwards them to the
+        # passkey page (accounts.adapter; issue 18, item 2). Bob has none.
+        roles(
+            anonymous=every_method(302),
+            signed_in=cbv_form(),
+            owner=every_method(302),
+            outsider=every_method(302),
+        ),
+        reason="asks the signed-in person for their own password, unless they have a second factor",
     ),
     Row(
         "account_email",
