@@ -223,6 +223,7 @@ PAGES = [
     Page("unlink", "unlink", ALICE, "Unlink"),
     Page("email", "account_email", ALICE, "Email addresses"),
     Page("password-change", "account_change_password", ALICE, "Change password"),
+    Page("sessions", "usersessions_list", ALICE, "Where you are logged in"),
     Page("reauthenticate", "account_reauthenticate", ALICE, "Confirm it's you (allauth)"),
     Page("logout", "account_logout", ALICE, "Log out (confirm)"),
     Page("mfa", "mfa_index", ALICE, "Passkeys and a second step"),
