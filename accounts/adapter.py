@@ -4,12 +4,14 @@ trusted proxies), instead of trusting X-Forwarded-For from anyone (and failing
 with ImproperlyConfigured when the header is shorter than the proxy count).
 Its mails are written in their recipient's own time zone (a reset asked for
 while signed out would otherwise speak the server's). Re-authentication asks
-for the second factor when there is one (the password alone no longer does)."""
+for the second factor when there is one (the password alone no longer does). A
+login from a browser new to the account mails its owner (accounts/new_device.py)."""
 
 from contextlib import nullcontext
 
 from allauth.account.adapter import DefaultAccountAdapter
 
+from . import new_device
 from .throttling import client_ip
 from .timezones import in_zone_of
 
@@ -17,6 +19,25 @@ from .timezones import in_zone_of
 class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request) -> str:
         return client_ip(request) or super().get_client_ip(request)
+
+    def post_login(self, request, user, **kwargs):
+        """Every login through allauth (password, passkey, code, sign-up): a
+        mail when this browser is new to the account (accounts/new_device.py)."""
+        response = super().post_login(request, user, **kwargs)
+        if response is None or not hasattr(response, "set_signed_cookie"):
+            return response
+        return new_device.after_login(request, response, user, signup=kwargs.get("signup", False))
+
+    def respond_email_verification_sent(self, request, user):
+        """Signing up (then confirming the address) makes this browser known."""
+        response = super().respond_email_verification_sent(request, user)
+        if (
+            user is not None
+            and getattr(user, "pk", None)
+            and hasattr(response, "set_signed_cookie")
+        ):
+            new_device.remember(response, request, user)
+        return response
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         recipient = context.get("user")

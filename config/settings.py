@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "config.messages.HtmxMessagesMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "config.middleware.PrivateNoStoreMiddleware",
+    # A session's "last seen" for the sessions page, one write per five minutes at most.
+    "accounts.sessions.LastSeenMiddleware",
     "axes.middleware.AxesMiddleware",
     "couples.http.DomainErrorMiddleware",
 ]
@@ -274,6 +276,10 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Common Ground] "
+# Security mails to the account's own address: password changed or set, address
+# changed, passkey or authenticator app added or removed, new recovery codes
+# (allauth), and a login from a new device (accounts/new_device.py).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 
 # --- A second step and passkeys (allauth.mfa) ------------------------------------

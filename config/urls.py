@@ -1,21 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.http import Http404
 from django.urls import include, path
 
-from accounts import reauth
+from accounts import reauth, session_views
 from accounts import views as account_views
 from config import health
 from couples.views import ownership
-
-
-def not_offered(request):
-    """allauth's list of signed-in devices (``accounts/sessions/``) comes with
-    ``allauth.usersessions``, which is here for its records only: signing other
-    devices out from it would not close their live sockets (realtime/signals.py
-    knows logout and password changes, not this)."""
-    raise Http404
-
 
 urlpatterns = [
     # Served by config.health.HealthEndpointsMiddleware before any other
@@ -27,7 +17,8 @@ urlpatterns = [
     path("accounts/export/", ownership.export_page, name="account_export"),
     path("accounts/export/download/", ownership.export_download, name="account_export_download"),
     path("accounts/delete/", ownership.account_delete, name="account_delete"),
-    path("accounts/sessions/", not_offered, name="usersessions_not_offered"),
+    # allauth's sessions list in our words; its ending closes sockets (accounts/session_views.py).
+    path("accounts/sessions/", session_views.sessions, name="usersessions_list"),
     path("accounts/", include("allauth.urls")),
 ]
 # Off in production unless the operator names its path (settings.ADMIN_PATH).

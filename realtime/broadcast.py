@@ -133,7 +133,18 @@ def session_changed(*, user, ended_session_key=None) -> None:
     sends its signal before the session is flushed)."""
     user_id = getattr(user, "pk", user)
     event = {"type": "session.check", "ended": ended_session_key or ""}
-    transaction.on_commit(lambda: send_rollback_unsafe(user_group(user_id), event))
+    # A logout announces its session, then its UserSession row goes (which
+    # announces it again): one event per person and session per transaction.
+    # (Outside a transaction each is sent at once; a second check is harmless.)
+    key = (user_id, event["ended"])
+    if any(getattr(queued[1], "session_check", None) == key for queued in connection.run_on_commit):
+        return
+
+    def send():
+        send_rollback_unsafe(user_group(user_id), event)
+
+    send.session_check = key
+    transaction.on_commit(send)
 
 
 def send_rollback_unsafe(group: str, event: dict, *, loop=None) -> bool:

@@ -1,4 +1,5 @@
-"""Sessions end sockets: after a logout or a password change, the person's
+"""Sessions end sockets: after a logout, a password change or a session ended
+from the sessions page, the person's
 sockets re-check their session and close if it is no longer valid.
 
 These are authentication events raised by Django and allauth, not domain writes,
@@ -6,7 +7,9 @@ so a signal is the one place that sees every way they happen.
 """
 
 from allauth.account.signals import password_changed, password_reset, password_set
+from allauth.usersessions.models import UserSession
 from django.contrib.auth.signals import user_logged_out
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from . import broadcast
@@ -26,3 +29,11 @@ def close_sockets_on_logout(sender, request, user, **kwargs):
 @receiver(password_reset, dispatch_uid="realtime.password_reset")
 def close_sockets_on_password_change(sender, request, user, **kwargs):
     broadcast.session_changed(user=user)
+
+
+@receiver(post_delete, sender=UserSession, dispatch_uid="realtime.session_ended")
+def close_sockets_of_ended_session(sender, instance, **kwargs):
+    """A session's record goes when the session ends: from the sessions page
+    (one, or every other), a logout, "log out everywhere", or account deletion.
+    Its sockets close at once, by the same event a logout sends."""
+    broadcast.session_changed(user=instance.user_id, ended_session_key=instance.session_key)

@@ -229,6 +229,7 @@ PAGES = [
     Page("unlink", "unlink", ALICE, "Unlink"),
     Page("email", "account_email", ALICE, "Email addresses"),
     Page("password-change", "account_change_password", ALICE, "Change password"),
+    Page("sessions", "usersessions_list", ALICE, "Where you are logged in"),
     # Bob: alice has a passkey, and with a second factor allauth's password page
     # forwards to the passkey page (accounts.adapter; issue 18, item 2).
     Page("reauthenticate", "account_reauthenticate", BOB, "Confirm it's you (allauth)"),

@@ -661,14 +661,11 @@ ROWS = [
         reason="readiness: which dependency answers, never why; nothing of anyone",
     ),
     Row(
-        "usersessions_not_offered",
-        roles(anonymous=every_method(404), signed_in=every_method(404)),
-        reason="allauth's device list is not offered (config/urls.py)",
-    ),
-    Row(
         "usersessions_list",
-        roles(anonymous=every_method(404), signed_in=every_method(404)),
-        reason="shadowed by usersessions_not_offered: the same address",
+        roles(anonymous=every_method(302), signed_in=cbv_form(POST=422)),
+        reason="one's own sessions (accounts/session_views.py); an empty POST ends "
+        "nothing (422: say which); someone else's session id: 404, nothing ends",
+        idor_form=lambda world: {"session": world.foreign["push_device"].session_id},
     ),
     # --- allauth ------------------------------------------------------------------
     Row(
