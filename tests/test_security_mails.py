@@ -84,10 +84,19 @@ def test_a_new_passkey_mails_its_owner_once(make_client, alice, bob, couple):
 
 
 def test_a_removed_passkey_mails_its_owner_once(make_client, alice, bob, couple):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from tests.test_mfa import totp
+
     passkey = add_passkey(alice, "My phone")
     add_passkey(alice, "My laptop")
+    secret = generate_totp_secret()
+    TOTP.activate(alice, secret)
     client = make_client(alice)  # (a password login would now ask for a passkey too)
-    confirm(client)
+    # With a second factor the password alone no longer confirms (issue 18, item 2):
+    # a fresh confirmation with the app's code, through allauth's own page.
+    confirmed = client.post(reverse("mfa_reauthenticate"), {"code": totp(secret)})
+    assert confirmed.status_code == 302, confirmed.content.decode()[-1500:]
     mail.outbox.clear()
     response = client.post(reverse("mfa_remove_webauthn", kwargs={"pk": passkey.pk}))
     assert response.status_code == 302
