@@ -7,8 +7,8 @@ owner-only queryset (404 for anyone else's passkey), its removal flow (the
 security mail) and its redirect stay allauth's."""
 
 from allauth.mfa.webauthn.views import RemoveWebAuthnView
-from django.views.decorators.debug import sensitive_post_parameters
 from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
 
 from .mfa_forms import REMOVE_PASSWORD_FIELD, RemovePasskeyForm
 
