@@ -88,7 +88,10 @@ class _LastFactorPassword(forms.Form):
             return cleaned
         if not self.user.has_usable_password():
             raise forms.ValidationError(
-                _("Set a password first: without it and without this one, you could not log in."),
+                _(
+                    "Set a password first: without a password and without this, "
+                    "you could not log in."
+                ),
                 code="no_password",
             )
         key = f"mfa-remove-user-{self.user.pk}"
