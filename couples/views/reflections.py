@@ -9,6 +9,7 @@ Django's error reports, and nothing here logs.
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
@@ -67,7 +68,7 @@ def reflection_create(request):
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Saved in your journal.")
+            messages.success(request, _("Saved in your journal."))
             if not request.htmx:
                 return redirect("reflections")
             context = _journal_context(request)
@@ -132,7 +133,7 @@ def reflection_edit(request, reflection_id):
         # A separate instance: validating a ModelForm writes into its instance.
         form = ReflectionForm(data, instance=get_own_reflection(request.user, reflection.pk))
         form.is_valid()
-        form.add_error(None, "This reflection was changed on another device meanwhile.")
+        form.add_error(None, _("This reflection was changed on another device meanwhile."))
         context["form"] = form
     return render_part(request, EDIT, context, partial="reflection-edit", status=status)
 

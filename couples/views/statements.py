@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..access import (
@@ -166,7 +167,7 @@ def statement_retire(request: SpaceRequest, pk: int) -> HttpResponse:
 def statement_heard(request: SpaceRequest, pk: int) -> HttpResponse:
     statement = get_partner_statement(request.space, pk)
     services.mark_heard(space=request.space, statement_id=statement.pk)
-    return _section_response(request, done="Marked as heard", anchor=f"statement-{statement.pk}")
+    return _section_response(request, done=_("Marked as heard"), anchor=f"statement-{statement.pk}")
 
 
 @require_POST
@@ -209,7 +210,11 @@ def question_answer(request: SpaceRequest, pk: int) -> HttpResponse:
             post["version"] = question.version
             form = AnswerForm(post, auto_id=f"answer-{question.pk}-%s")
             form.is_valid()
-            form.add_error(None, f"{error.message} The saved answer is: “{question.answer}”.")
+            form.add_error(
+                None,
+                _("%(problem)s The saved answer is: “%(answer)s”.")
+                % {"problem": error.message, "answer": question.answer},
+            )
             return _section_response(request, status=409, bound={("answer", question.pk): form})
         except DomainError as error:
             form.add_error("answer", error.message)
