@@ -31,3 +31,12 @@ are left for Django's validation message to fill."""
 
 lower_lazy = lazy(_lower, str)
 """A lazy text, lower-cased once translated ("Evening" → "evening", "Tarde" → "tarde")."""
+
+
+def _soft_hyphens(text):
+    return str(text).replace("|", "\u00ad")
+
+
+soft_hyphen_lazy = lazy(_soft_hyphens, str)
+"""A lazy text with ``|`` where a word may break (a soft hyphen), so each language
+marks its own break point: "Some|times" → "Some\u00adtimes"."""

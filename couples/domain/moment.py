@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy, pgettext
 
-from .overlap import DAYS, GOOD, PARTS, STRONG, index, overlap
+from .overlap import DAYS, GOOD, PART_AFTER_DAY, PARTS, STRONG, index, overlap
 
 # (start hour, end hour) of each part of the day; an end of 25 is 1 a.m. the next day.
 PART_HOURS = {
@@ -75,7 +75,7 @@ class Slot:
             return str(_TOMORROW[self.part])
         values = {
             "weekday": DAYS[self.day.weekday()][1],
-            "part": str(PART_NAMES[self.part]).lower(),
+            "part": PART_AFTER_DAY[PART_KEYS.index(self.part)],
         }
         if today is not None and (self.day - today).days < 7:
             return pgettext("a slot in the coming week", "%(weekday)s %(part)s") % values

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .i18n import soft_hyphen_lazy
+
 DAYS = (
     ("mon", _("Monday"), pgettext_lazy("abbreviated weekday", "Mon")),
     ("tue", _("Tuesday"), pgettext_lazy("abbreviated weekday", "Tue")),
@@ -32,6 +34,14 @@ PARTS = (
     ("evening", _("Evening"), pgettext_lazy("short part of the day", "Eve.")),
     ("late", _("Late night"), pgettext_lazy("short part of the day", "Late")),
 )
+# A part of the day after a weekday, in a sentence or a slot: "Tuesday evening".
+PART_AFTER_DAY = (
+    pgettext_lazy("after a weekday (Tuesday evening)", "early morning"),
+    pgettext_lazy("after a weekday (Tuesday evening)", "morning"),
+    pgettext_lazy("after a weekday (Tuesday evening)", "afternoon"),
+    pgettext_lazy("after a weekday (Tuesday evening)", "evening"),
+    pgettext_lazy("after a weekday (Tuesday evening)", "late night"),
+)
 CELLS = len(DAYS) * len(PARTS)
 
 USUALLY, SOMETIMES, RARELY, NOT_SAID = "u", "s", "r", "-"
@@ -45,7 +55,11 @@ EMPTY_GRID = NOT_SAID * CELLS
 # For narrow tables; the soft hyphen lets "Sometimes" wrap on a phone.
 LEVEL_SHORT = {
     USUALLY: pgettext_lazy("short level in the week grid", "Usually"),
-    SOMETIMES: pgettext_lazy("short level in the week grid", "Some\u00adtimes"),
+    SOMETIMES: soft_hyphen_lazy(
+        pgettext_lazy(
+            "short level in the week grid; | marks where the word may break", "Some|times"
+        )
+    ),
     RARELY: _("Rarely"),
     NOT_SAID: "\u2013",
 }

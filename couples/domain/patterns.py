@@ -25,6 +25,7 @@ from .overlap import (
     LABEL_WIDTH,
     NOT_SAID,
     OVERLAP_LABELS,
+    PART_AFTER_DAY,
     PARTS,
     RARELY,
     SOMETIMES,
@@ -55,13 +56,6 @@ _DAY_MANY = (
     pgettext_lazy("a weekday, every week, in a sentence (Tuesday evenings)", "Friday"),
     pgettext_lazy("a weekday, every week, in a sentence (Tuesday evenings)", "Saturday"),
     pgettext_lazy("a weekday, every week, in a sentence (Tuesday evenings)", "Sunday"),
-)
-_PART_ONE = (
-    pgettext_lazy("after a weekday (Tuesday evening)", "early morning"),
-    pgettext_lazy("after a weekday (Tuesday evening)", "morning"),
-    pgettext_lazy("after a weekday (Tuesday evening)", "afternoon"),
-    pgettext_lazy("after a weekday (Tuesday evening)", "evening"),
-    pgettext_lazy("after a weekday (Tuesday evening)", "late night"),
 )
 _PART_MANY = (
     pgettext_lazy("after a weekday, every week (Tuesday evenings)", "early mornings"),
@@ -106,7 +100,7 @@ def cell_name(cell: tuple[int, int], plural: bool = True) -> str:
         }
     return pgettext("one time of the week: weekday, part of the day", "%(day)s %(part)s") % {
         "day": _DAY_ONE[day],
-        "part": _PART_ONE[part],
+        "part": PART_AFTER_DAY[part],
     }
 
 
