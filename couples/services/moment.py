@@ -337,7 +337,7 @@ def clean_card(
                 _("Please offer a rain check that is still ahead, or “I’ll come to you”.")
             )
     return Card(
-        acknowledgement=_text(acknowledgement, "Acknowledgement", ACKNOWLEDGEMENT_MAX),
+        acknowledgement=_text(acknowledgement, _("Acknowledgement"), ACKNOWLEDGEMENT_MAX),
         statement_id=statement.pk if statement else None,
         reason=_text(reason, _("The reason for now"), CARD_TEXT_MAX),
         not_meaning=_text(not_meaning, _("What it does not mean"), CARD_TEXT_MAX),

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..access import get_ask_for_member, get_own_rain_check, my_current_statements
@@ -212,7 +213,7 @@ def ask_reply(request: SpaceRequest, ask_id: int) -> HttpResponse:
     return _act(
         request,
         lambda: service.reply(space=request.space, ask_id=ask_id, reply=choice),
-        note="Sent" if choice else "",
+        note=pgettext("a reply was sent", "Sent") if choice else "",
     )
 
 

@@ -112,7 +112,7 @@ def reflection_edit(request, reflection_id):
             form.add_error(None, error.message)
             status, conflict = error.status, error.status == 409
         else:
-            messages.success(request, "Saved")
+            messages.success(request, _("Saved"))
             if request.htmx:
                 response = render_part(
                     request,
@@ -147,7 +147,7 @@ def reflection_delete(request, reflection_id):
     if request.method == "GET":
         return render_part(request, DELETE, {"reflection": reflection}, partial="reflection-delete")
     services.delete_reflection(author=request.user, reflection_id=reflection.pk)
-    messages.success(request, "Deleted")
+    messages.success(request, _("Deleted"))
     if request.htmx:
         response = render_part(request, JOURNAL, _journal_context(request), partial="journal")
         return push_url(response, reverse("reflections"))
