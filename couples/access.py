@@ -541,3 +541,77 @@ def shared_pattern_choices(space: Space) -> dict | None:
 
 def open_invite_for(user) -> Invite | None:
     return Invite.objects.open().filter(creator=user).first()
+
+
+# --- The weekly check-in ---------------------------------------------------------------
+
+
+def checkins_in(space: Space) -> QuerySet:
+    """The check-ins of the person's current couple (never a former couple's)."""
+    from .models import CheckIn
+
+    return CheckIn.objects.filter(couple=space.couple)
+
+
+def get_checkin_for_member(space: Space, week_start):
+    """One week's check-in of the current couple; 404 for anything else."""
+    checkin = checkins_in(space).filter(week_start=week_start).first()
+    if checkin is None:
+        raise NotFound("There is no check-in for that week.")
+    return checkin
+
+
+def get_checkin_entry_for_member(space: Space, entry_id, *, lock: bool = False):
+    """Either partner's entry in a check-in of the current couple; 404 otherwise."""
+    from .models import CheckInEntry
+
+    queryset = CheckInEntry.objects.filter(
+        checkin__couple=space.couple, author_id__in=[space.me.pk, space.partner.pk]
+    )
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        return queryset.get(pk=int(entry_id))
+    except (CheckInEntry.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound("No such check-in.") from None
+
+
+def get_own_appreciation(space: Space, appreciation_id):
+    """An appreciation the person wrote in their current couple; 404 otherwise,
+    the partner included: only its author takes it back."""
+    from .models import Appreciation
+
+    try:
+        return Appreciation.objects.select_related("entry").get(
+            pk=int(appreciation_id), entry__author=space.me, entry__couple=space.couple
+        )
+    except (Appreciation.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound("No such appreciation.") from None
+
+
+def open_rain_checks(space: Space) -> list:
+    """The couple's open rain checks, both partners', as the moment shows them."""
+    return list(
+        RainCheck.objects.filter(
+            couple=space.couple, owner_id__in=[space.me.pk, space.partner.pk], state=RainCheck.OPEN
+        )
+        .select_related("owner")
+        .order_by(F("day").asc(nulls_last=True), "part_of_day", "created_at", "pk")
+    )
+
+
+def agreed_changes_between(space: Space, start, end) -> list:
+    """What changed in the couple's agreed list from ``start`` to ``end``
+    (aware datetimes): for each activity, its last change in that time, in the
+    order they happened. Never who."""
+    from .models import AgreedChange
+
+    last = {}
+    for change in (
+        AgreedChange.objects.filter(couple=space.couple, at__gte=start, at__lt=end)
+        .select_related("activity")
+        .order_by("at", "pk")
+    ):
+        last.pop(change.activity_id, None)
+        last[change.activity_id] = change
+    return list(last.values())

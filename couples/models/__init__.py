@@ -2,6 +2,7 @@
 relationship; every piece of content belongs to its author (see linking.py)."""
 
 from .alternatives import AlternativeActivity, AlternativeAnswer
+from .checkins import AgreedChange, Appreciation, CheckIn, CheckInEntry
 from .linking import Couple, Invite, InviteAttempt, Membership
 from .moment import Ask, AskAnswer, AskFor, AskWhen, PartOfDay, RainCheck
 from .notifications import Notice, NoticeKind, NotificationChoice, PushDevice
@@ -14,12 +15,16 @@ from .timing import TimingGrid
 __all__ = [
     "PATTERN_PARTS",
     "AgendaTopic",
+    "AgreedChange",
     "AlternativeActivity",
     "AlternativeAnswer",
+    "Appreciation",
     "Ask",
     "AskAnswer",
     "AskFor",
     "AskWhen",
+    "CheckIn",
+    "CheckInEntry",
     "Couple",
     "Invite",
     "InviteAttempt",

@@ -29,7 +29,17 @@ from accounts.timezones import zone_of
 
 from ..access import Space, open_invite_for
 from ..forms.linking import JoinForm
-from . import alternatives, moment, partner, patterns, reflections, statements, therapy, timing
+from . import (
+    alternatives,
+    checkins,
+    moment,
+    partner,
+    patterns,
+    reflections,
+    statements,
+    therapy,
+    timing,
+)
 from .base import COUPLE, USER, Part
 
 __all__ = ["COUPLE", "PARTS", "SPACE", "USER", "Part"]
@@ -47,6 +57,9 @@ PARTS: dict[str, Part] = {
         therapy.PART,
         patterns.PART,
         patterns.MINE,
+        checkins.APPRECIATIONS,
+        checkins.WENT_WELL,
+        checkins.TOPICS,
     )
 }
 

@@ -22,7 +22,7 @@ from realtime import broadcast
 
 from ..access import Space, get_alternative_for_member
 from ..domain.errors import DomainError, Invalid
-from ..models import AlternativeActivity, AlternativeAnswer, Couple
+from ..models import AgreedChange, AlternativeActivity, AlternativeAnswer, Couple
 from ..models.alternatives import ACTIVITY_NAME_MAX_LENGTH, name_key
 
 NOT_ANSWERED = ""
@@ -100,6 +100,10 @@ def answer_activity(
     # The shared list is pushed only when it changed: a push on every answer would
     # itself tell the partner "they just answered something".
     if agreed_changed:
+        # Noted without a person, for the weekly check-in ("what changed").
+        AgreedChange.objects.create(
+            couple=couple, activity=activity, kind="agreed" if is_yes else "ended"
+        )
         broadcast.part_changed(couple=couple, parts=["alternatives", "moment"])
     if answer != mine_before:
         broadcast.own_part_changed(user=user, parts=["my-answers"])

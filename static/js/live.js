@@ -61,8 +61,11 @@
     if (note) { note.hidden = !on; }
   }
 
+  // What a refetch replaces: the dashboard's body, or the page's own (the check-in's).
+  var refetchTarget = live.dataset.refetchTarget || "#space";
+
   function refetch() {
-    htmx.ajax("GET", live.dataset.refetchUrl, { target: "#space", swap: "outerHTML" });
+    htmx.ajax("GET", live.dataset.refetchUrl, { target: refetchTarget, swap: "outerHTML" });
   }
 
   live.addEventListener("htmx:wsOpen", function () {
@@ -96,7 +99,7 @@
       // e.g. after a password change here), the page catches up and reconnects.
       if (retries > 3) { return; }
       setTimeout(function () {
-        htmx.ajax("GET", live.dataset.refetchUrl, { target: "#space", swap: "outerHTML" })
+        htmx.ajax("GET", live.dataset.refetchUrl, { target: refetchTarget, swap: "outerHTML" })
           .then(function () { if (!leaving) { wrapper.reconnect(); } });
       }, delay);
       return;
@@ -135,7 +138,7 @@
 
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     var target = event.detail.target;
-    if (target && target.id && target.id !== "live-seq" && target.id !== "space" && unsaved(target)) {
+    if (target && target.id && target.id !== "live-seq" && target.id !== "space" && target.id !== "checkin-body" && unsaved(target)) {
       event.detail.shouldSwap = false;
       held[target.id] = true;
     }
