@@ -25,7 +25,16 @@ class AppreciationForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class WentWellForm(forms.Form):
+class _SavesOneText(forms.Form):
+    """An empty text clears it; a POST without the field at all saves nothing."""
+
+    def clean(self):
+        if "text" not in self.data:
+            raise forms.ValidationError(_("Nothing to save."), code="missing")
+        return super().clean()
+
+
+class WentWellForm(_SavesOneText):
     text = forms.CharField(
         label=_("What went well this week"),
         required=False,
@@ -39,7 +48,7 @@ class WentWellForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class CheckInTopicForm(forms.Form):
+class CheckInTopicForm(_SavesOneText):
     text = forms.CharField(
         label=_("One topic I’d like us to talk about"),
         required=False,

@@ -219,6 +219,16 @@ PAGES = [
         "Move a rain check",
         kwargs=lambda o: {"rain_check_id": o.rain_check.pk},
     ),
+    Page("checkin", "checkin", ALICE, "This week's check-in"),
+    Page("checkin-partner", "checkin", BOB, "This week's check-in, as the partner"),
+    Page("checkin-past", "checkin_past", ALICE, "Past check-ins"),
+    Page(
+        "checkin-week",
+        "checkin_week",
+        ALICE,
+        "A past week's check-in, to read",
+        kwargs=lambda o: {"week": o.past_checkin.week_start.isoformat()},
+    ),
     Page("privacy-signed-in", "privacy", ALICE, "Privacy (signed in)"),
     Page("notifications", "notifications", ALICE, "Notifications"),
     Page("offline", "offline", ANONYMOUS, "Offline (the installed app, no connection)"),
@@ -318,7 +328,9 @@ def furnish_every_page():
     from tests.mfa_support import add_passkey
 
     add_passkey(alice, "Alice's phone")
+    past_checkin = _furnish_checkins(mine, theirs)
     return SimpleNamespace(
+        past_checkin=past_checkin,
         people={ALICE: alice, BOB: bob, CAROL: carol},
         statement=Statement.objects.filter(author=alice, retired_at=None).earliest("pk"),
         retired_statement=retired,
@@ -327,6 +339,23 @@ def furnish_every_page():
         ask=ask,
         rain_check=answer.rain_checks.get(),
     )
+
+
+def _furnish_checkins(mine, theirs):
+    """Last week's check-in (to read) and this week's, both partners writing."""
+    from couples.models import CheckIn
+    from couples.services import checkins
+
+    checkins.add_appreciation(space=mine, text="How you kept the evening calm.")
+    checkins.save_topic(space=theirs, text="How we share the weekend.")
+    past = CheckIn.objects.get(couple=mine.couple)
+    past.week_start -= datetime.timedelta(days=7)
+    past.save()
+    checkins.add_appreciation(space=mine, text="The tea you made when I came home late.")
+    checkins.add_appreciation(space=theirs, text="That you laughed at my terrible joke.")
+    checkins.save_went_well(space=mine, text="We ate together four evenings.")
+    checkins.save_topic(space=mine, text="Less phone time in bed.")
+    return past
 
 
 def screenshots_index(pages, widths):

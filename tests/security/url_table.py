@@ -593,6 +593,67 @@ ROWS = [
         idor_kwargs=lambda w: {"rain_check_id": w.foreign["rain_check"].pk},
         reason="only the owner lets it go",
     ),
+    # The weekly check-in (world.py: alice's and bob's entries this week, alice's
+    # past week). Shared with the partner; a stranger reaches none of it.
+    Row(
+        "checkin",
+        roles(anonymous=app_anonymous(post=False), signed_in=fn(GET=200)),
+        reason="this week's check-in of one's own couple; no ids (carol sees hers with dave)",
+    ),
+    Row(
+        "checkin_past",
+        roles(anonymous=app_anonymous(post=False), signed_in=fn(GET=200)),
+        reason="the list of one's own couple's past check-ins; no ids",
+    ),
+    Row(
+        "checkin_week",
+        roles(
+            anonymous=app_anonymous(post=False),
+            signed_in=fn(GET=200),
+            outsider=fn(GET=404),
+        ),
+        kwargs=lambda w: {"week": w.objects["past_checkin"].week_start.isoformat()},
+        reason="a week of one's own couple (the couple is the key, not an id in the URL); "
+        "carol has no check-in that week: 404",
+    ),
+    Row(
+        "checkin_appreciation_add",
+        roles(anonymous=app_anonymous(get=False), signed_in=fn(POST=422)),
+        reason="one's own appreciation in one's own couple; empty: 422",
+    ),
+    Row(
+        "checkin_appreciation_remove",
+        roles(
+            anonymous=app_anonymous(get=False),
+            owner=statuses(POST=302, HX_POST=200),
+            partner=fn(POST=404),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"appreciation_id": w.objects["appreciation"].pk},
+        idor_kwargs=lambda w: {"appreciation_id": w.foreign["appreciation"].pk},
+        reason="only its author takes an appreciation back",
+    ),
+    Row(
+        "checkin_went_well",
+        roles(anonymous=app_anonymous(get=False), signed_in=fn(POST=422)),
+        reason="one's own entry in one's own couple; no field: 422, nothing saved",
+    ),
+    Row(
+        "checkin_topic",
+        roles(anonymous=app_anonymous(get=False), signed_in=fn(POST=422)),
+        reason="one's own entry in one's own couple; no field: 422, nothing saved",
+    ),
+    Row(
+        "checkin_topic_move",
+        roles(
+            anonymous=app_anonymous(get=False),
+            signed_in=statuses(POST=302, HX_POST=200),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"entry_id": w.objects["checkin_entry"].pk},
+        idor_kwargs=lambda w: {"entry_id": w.foreign["checkin_entry"].pk},
+        reason="either partner puts a topic on the next session's agenda (one is planned)",
+    ),
     # My patterns: the viewer's own rows only, no ids (world.py: alice declined
     # bob's ask with her card; its canaries must never reach bob's page).
     Row(

@@ -370,6 +370,35 @@ def patterns_area(world):
         yield Canary(text, OWNER_ONLY, "alice's shared summary while only she chose to share")
 
 
+@planter
+def checkin_area(world):
+    """Alice's and bob's entries of this week's check-in, and a past week's
+    (readable at its own URL); carol's own, for the IDOR tests."""
+    import datetime
+
+    from couples.models import CheckIn
+    from couples.services import checkins
+
+    alice, bob, carol = (space_of(p) for p in (world.alice, world.bob, world.carol))
+    checkins.add_appreciation(space=alice, text="Ckn7-past-appreciation-canary")
+    past = CheckIn.objects.get(couple=world.couple)
+    past.week_start -= datetime.timedelta(days=7)
+    past.save()
+    world.objects["past_checkin"] = past
+    world.objects["appreciation"] = checkins.add_appreciation(
+        space=alice, text="Ckn7-appreciation-canary"
+    )
+    checkins.save_went_well(space=alice, text="Ckn7-went-well-canary")
+    world.objects["checkin_entry"] = checkins.save_topic(space=alice, text="Ckn7-topic-canary")
+    checkins.add_appreciation(space=bob, text="bob's appreciation")
+    world.foreign["appreciation"] = checkins.add_appreciation(space=carol, text="carol's")
+    world.foreign["checkin_entry"] = checkins.save_topic(space=carol, text="carol's topic")
+    yield Canary("Ckn7-past-appreciation-canary", COUPLE, "alice's past check-in")
+    yield Canary("Ckn7-appreciation-canary", COUPLE, "alice's appreciation")
+    yield Canary("Ckn7-went-well-canary", COUPLE, "alice's what went well")
+    yield Canary("Ckn7-topic-canary", COUPLE, "alice's check-in topic")
+
+
 def build_world():
     alice = UserFactory(email="alice.qz7canary@example.com", display_name="Alice Qz7-canary")
     bob = UserFactory(email="bob.security@example.com", display_name="Bob")
