@@ -354,6 +354,33 @@ def pattern_sharing_section(user):
     ]
 
 
+def checkins_section(user):
+    """My entries of our weekly check-ins: my appreciations, what went well for
+    me, my topic (never my partner's entry)."""
+    from .models import CheckInEntry
+
+    entries = (
+        CheckInEntry.objects.filter(author=user)
+        .select_related("checkin")
+        .prefetch_related("appreciations")
+        .order_by("checkin__week_start", "pk")
+    )
+    return [
+        {
+            "couple": e.couple_id,
+            "week_start": e.checkin.week_start.isoformat(),
+            "appreciations": [
+                {"text": a.text, "created_at": _when(a.created_at)} for a in e.appreciations.all()
+            ],
+            "went_well": e.went_well,
+            "topic": e.topic,
+            "topic_moved_at": _when(e.topic_moved_at),
+            "updated_at": _when(e.updated_at),
+        }
+        for e in entries
+    ]
+
+
 SECTIONS = {
     "profile": profile_section,
     "links": links_section,
@@ -370,6 +397,7 @@ SECTIONS = {
     "rain_checks": rain_checks_section,
     "notifications": notifications_section,
     "pattern_sharing": pattern_sharing_section,
+    "checkins": checkins_section,
 }
 
 

@@ -19,7 +19,8 @@ Order matters and lives in one place, ``delete_account``:
    questions they asked, timing grids, reflections, agenda topics, invites,
    invite attempts, memberships, email addresses; and the moment: the asks
    they made, their answers to the partner's asks (every word of their decline
-   cards) and the rain checks they offered. What stays by design: the
+   cards) and the rain checks they offered; their weekly check-in entries
+   (with their appreciations). What stays by design: the
    partner's own rows, the dissolved ``Couple`` row they reference, and an
    invite the partner made that this person once accepted (``accepted_by`` null).
    An ask and its answer are one exchange, like a question and its answer: the
