@@ -37,19 +37,14 @@ class NoSessionPlanned(Conflict):
     """There is no session ahead to put the topic on: nothing changes."""
 
 
-def _clean(value, *, limit, what, required=True):
+def _clean(value, *, limit, too_long, required=""):
+    """The text, stripped; ``required`` (a whole sentence) when it may not be
+    empty, ``too_long`` (a whole sentence with %(limit)d and %(count)d)."""
     value = (value or "").strip()
     if required and not value:
-        raise CheckInError(_("Please write %(what)s.") % {"what": what})
+        raise CheckInError(required)
     if len(value) > limit:
-        raise CheckInError(
-            ngettext(
-                "Please keep %(what)s to %(limit)d character (it has %(count)d).",
-                "Please keep %(what)s to %(limit)d characters (it has %(count)d).",
-                limit,
-            )
-            % {"what": what, "limit": limit, "count": len(value)}
-        )
+        raise CheckInError(too_long % {"limit": limit, "count": len(value)})
     return value
 
 
@@ -69,7 +64,12 @@ def _changed(space: Space, part: str) -> None:
 
 def add_appreciation(*, space: Space, text: str) -> Appreciation:
     """One more appreciation of the partner, up to three a week."""
-    text = _clean(text, limit=APPRECIATION_MAX, what=_("the appreciation"))
+    text = _clean(
+        text,
+        limit=APPRECIATION_MAX,
+        required=_("Please write the appreciation."),
+        too_long=_("Please keep the appreciation to %(limit)d characters (it has %(count)d)."),
+    )
     with transaction.atomic():
         entry = _my_entry(space)
         if entry.appreciations.count() >= APPRECIATIONS_MAX:
@@ -103,7 +103,11 @@ def remove_appreciation(*, space: Space, appreciation_id: int) -> None:
 
 def save_went_well(*, space: Space, text: str) -> CheckInEntry:
     """What went well this week, in the person's own words (empty clears it)."""
-    text = _clean(text, limit=WENT_WELL_MAX, what=_("what went well"), required=False)
+    text = _clean(
+        text,
+        limit=WENT_WELL_MAX,
+        too_long=_("Please keep what went well to %(limit)d characters (it has %(count)d)."),
+    )
     with transaction.atomic():
         entry = _my_entry(space)
         entry.went_well = text
@@ -116,7 +120,11 @@ def save_went_well(*, space: Space, text: str) -> CheckInEntry:
 def save_topic(*, space: Space, text: str) -> CheckInEntry:
     """The person's one topic this week (empty clears it). A new wording is a
     new topic: it is not on an agenda until someone puts it there."""
-    text = _clean(text, limit=CHECKIN_TOPIC_MAX, what=_("the topic"), required=False)
+    text = _clean(
+        text,
+        limit=CHECKIN_TOPIC_MAX,
+        too_long=_("Please keep the topic to %(limit)d characters (it has %(count)d)."),
+    )
     with transaction.atomic():
         entry = _my_entry(space)
         if text != entry.topic:
