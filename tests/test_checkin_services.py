@@ -184,3 +184,25 @@ def test_checkin_agreed_list_changes_are_noted_without_a_person(alice, bob, coup
     assert changes == ["agreed", "ended"]
     field_names = {f.name for f in AgreedChange._meta.get_fields()}
     assert not field_names & {"user", "author", "by", "person", "owner"}
+
+
+def test_checkin_partners_across_monday_midnight_each_see_their_own_week(
+    alice, bob, couple, sent, run, monkeypatch
+):
+    alice.time_zone, bob.time_zone = "Pacific/Auckland", "America/Los_Angeles"
+    alice.save(update_fields=["time_zone"])
+    bob.save(update_fields=["time_zone"])
+    # Monday 17:00 in Auckland is still Sunday 20:00 in Los Angeles.
+    monday_there = datetime.datetime(2026, 12, 7, 4, 0, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: monday_there)
+    run(service.add_appreciation, space=space_of(bob), text="Ckn-bobs-sunday")
+    sent.clear()
+    run(service.add_appreciation, space=space_of(alice), text="Ckn-alices-monday")
+    weeks = dict(CheckIn.objects.values_list("week_start", "entries__author"))
+    assert weeks == {datetime.date(2026, 11, 30): bob.pk, datetime.date(2026, 12, 7): alice.pk}
+    frames = {group: event["html"] for group, event in sent}
+    assert "Ckn-alices-monday" in frames[f"user.{alice.pk}"]
+    assert "Ckn-bobs-sunday" not in frames[f"user.{alice.pk}"]
+    # Bob is still in last week: his frame shows his week, where he wrote.
+    assert "Ckn-bobs-sunday" in frames[f"user.{bob.pk}"]
+    assert "Ckn-alices-monday" not in frames[f"user.{bob.pk}"]
