@@ -173,3 +173,23 @@ def test_checkin_each_part_answers_the_refetch_endpoint(alice_client, bob_client
 def test_checkin_dashboard_links_to_this_weeks_checkin(alice_client, couple):
     html = alice_client.get(reverse("dashboard")).content.decode()
     assert f'href="{reverse("checkin")}"' in html
+
+
+def test_checkin_past_weeks_topic_moves_and_comes_back_to_that_week(
+    alice_client, alice, couple
+):
+    therapy.plan_session(
+        space=space_of(alice), planned_for=timezone.localdate() + datetime.timedelta(days=4)
+    )
+    entry = service.save_topic(space=space_of(alice), text="Ckn an older topic")
+    last_week = week_start_for(alice) - datetime.timedelta(days=7)
+    CheckIn.objects.update(week_start=last_week)
+    url = reverse("checkin_week", args=[last_week.isoformat()])
+    page = alice_client.get(url).content.decode()
+    assert 'name="back"' in page and "hx-post" not in page.split('id="step-topics"')[1]
+    response = alice_client.post(
+        reverse("checkin_topic_move", args=[entry.pk]), {"back": last_week.isoformat()}
+    )
+    assert response.status_code == 302 and response["Location"] == f"{url}#step-topics"
+    assert AgendaTopic.objects.get().text == "Ckn an older topic"
+    assert "On the agenda for the session on" in alice_client.get(url).content.decode()

@@ -64,6 +64,7 @@ def linked_pages(space):
         (f"/reflections/{reflection}/edit/", "#reflection-edit"),
         (f"/reflections/{reflection}/delete/", "main form"),
         (f"/therapy/{session}/", f"#agenda-{session}"),
+        ("/checkin/", "#step-appreciations"),
         ("/accounts/profile/", "#profile-form"),
         ("/accounts/email/", "main form"),
         ("/accounts/password/change/", "main form"),
