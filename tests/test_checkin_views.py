@@ -175,9 +175,7 @@ def test_checkin_dashboard_links_to_this_weeks_checkin(alice_client, couple):
     assert f'href="{reverse("checkin")}"' in html
 
 
-def test_checkin_past_weeks_topic_moves_and_comes_back_to_that_week(
-    alice_client, alice, couple
-):
+def test_checkin_past_weeks_topic_moves_and_comes_back_to_that_week(alice_client, alice, couple):
     therapy.plan_session(
         space=space_of(alice), planned_for=timezone.localdate() + datetime.timedelta(days=4)
     )
