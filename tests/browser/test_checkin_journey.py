@@ -18,8 +18,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def share_appreciation(page, text):
-    page.locator("#checkin-appreciation-text").fill(text)
+    field = page.locator("#checkin-appreciation-text")
+    expect(field).to_have_value("")  # the step came back fresh after the last share
+    field.fill(text)
     page.locator("#checkin-appreciation-add").click()
+    expect(field).to_have_value("", timeout=10_000)  # saved: a fresh form in its place
     expect(page.locator("#checkin-appreciations")).to_contain_text(text)
 
 
