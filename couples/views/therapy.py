@@ -449,17 +449,28 @@ def _therapist_copy(view):
                 content_type="text/plain; charset=utf-8",
             )
             response["Retry-After"] = "60"
-            return _unlisted(response)
+            return response
         try:
             link, space = open_therapist_link(token)
         except Http404:
-            return _unlisted(render(request, "couples/therapy/therapist-missing.html", status=404))
-        return _unlisted(view(request, token, link, space))
+            return render(request, "couples/therapy/therapist-missing.html", status=404)
+        return view(request, token, link, space)
+
+    return wrapper
+
+
+def _unlisted_view(view):
+    """Every answer at a therapist link is unlisted, a 405 included."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return _unlisted(view(request, *args, **kwargs))
 
     return wrapper
 
 
 @sensitive_variables()
+@_unlisted_view
 @require_GET
 @_therapist_copy
 def therapist_view(request, token: str, link, space) -> HttpResponse:
@@ -470,6 +481,7 @@ def therapist_view(request, token: str, link, space) -> HttpResponse:
 
 
 @sensitive_variables()
+@_unlisted_view
 @require_GET
 @_therapist_copy
 def therapist_pdf(request, token: str, link, space) -> HttpResponse:
