@@ -439,3 +439,23 @@ def test_therapist_brief_period_runs_from_the_previous_session(alice, written):
     assert brief.session_period(earlier).start == earlier.planned_for - datetime.timedelta(
         days=brief.FIRST_PERIOD_DAYS
     )
+
+
+def test_therapist_link_state_shows_on_both_dashboards_and_is_pushed(
+    run, sent, alice, bob, alice_client, bob_client, written
+):
+    session = written[0].session
+    link, _ = run(make_link, person=alice, session=session)
+    pushed = {group for group, event in sent if "therapy" in event.get("parts", ())}
+    assert pushed == {f"user.{alice.pk}", f"user.{bob.pk}"}
+    part = reverse("part", args=["therapy"])
+    bobs = bob_client.get(part).content.decode()
+    assert "Alice made a copy for Dr. Reyes; it works only if you agree too." in bobs
+    alices = alice_client.get(part).content.decode()
+    assert "A copy for Dr. Reyes: it works once Bob agrees too." in alices
+    sent.clear()
+    run(therapy.consent_to_therapist_link, space=space_of(bob), link_id=link.pk)
+    assert {group for group, _ in sent} >= {f"user.{alice.pk}", f"user.{bob.pk}"}
+    assert "A copy for Dr. Reyes: you both agreed." in alice_client.get(part).content.decode()
+    run(therapy.revoke_therapist_link, space=space_of(alice), link_id=link.pk)
+    assert "A copy for Dr. Reyes" not in bob_client.get(part).content.decode()

@@ -320,9 +320,8 @@ def set_therapist_picks(*, space: Space, link_id: int, reflection_ids) -> Therap
         TherapistLinkPick.objects.bulk_create(
             TherapistLinkPick(link=link, owner=space.me, reflection_id=pk) for pk in wanted - have
         )
-        # A pick is private until the therapist opens the link: the partner is
-        # not told (their page does not change).
-        broadcast.own_part_changed(user=space.me, parts=["therapy"])
+        # A pick is private until the therapist opens the link: nothing is pushed
+        # (no page of the partner's shows it, and the dashboard does not either).
         return link
 
 
