@@ -379,9 +379,26 @@ def test_therapist_link_stops_working_when_a_partner_deletes_their_account(
 def test_therapist_links_are_in_the_export_of_each_partner_who_agreed(alice, bob, agreed):
     from couples.export import build_export
 
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    schema = json.loads(
+        (Path(__file__).resolve().parents[1] / "docs/export-schema.json").read_text()
+    )
     link, token = agreed
+    therapy.record_therapist_view(link=link, kind="page")
+    flagged = Reflection.objects.get(author=alice, bring_to_therapy=True)
+    therapy.set_therapist_picks(space=space_of(alice), link_id=link.pk, reflection_ids=[flagged.pk])
     for person, made in ((alice, True), (bob, False)):
-        rows = build_export(person)["therapist_links"]
+        document = json.loads(json.dumps(build_export(person)))
+        jsonschema.Draft202012Validator(
+            schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        ).validate(document)
+        rows = document["therapist_links"]
+        assert len(rows[0]["opened_at"]) == 1
+        assert len(rows[0]["my_reflections_added"]) == (1 if made else 0)
         assert [(r["therapist_name"], r["made_by_me"]) for r in rows] == [("Dr. Reyes", made)]
         assert token not in str(rows) and link.token_hash not in str(rows)
 
