@@ -377,12 +377,12 @@ def test_therapist_link_stops_working_when_a_partner_deletes_their_account(
 
 
 def test_therapist_links_are_in_the_export_of_each_partner_who_agreed(alice, bob, agreed):
-    from couples.export import build_export
-
     import json
     from pathlib import Path
 
     import jsonschema
+
+    from couples.export import build_export
 
     schema = json.loads(
         (Path(__file__).resolve().parents[1] / "docs/export-schema.json").read_text()
