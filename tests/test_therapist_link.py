@@ -476,3 +476,12 @@ def test_therapist_link_state_shows_on_both_dashboards_and_is_pushed(
     assert "A copy for Dr. Reyes: you both agreed." in alice_client.get(part).content.decode()
     run(therapy.revoke_therapist_link, space=space_of(alice), link_id=link.pk)
     assert "A copy for Dr. Reyes" not in bob_client.get(part).content.decode()
+
+
+def test_therapist_token_never_reaches_a_log_line(anon_client, agreed, caplog):
+    _, token = agreed
+    with caplog.at_level("INFO"):
+        anon_client.get(view_url(token))
+        anon_client.get(pdf_url(token))
+    assert "/t/[redacted]/" in caplog.text
+    assert token not in caplog.text
