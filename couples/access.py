@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 
@@ -333,10 +333,12 @@ def get_therapist_link_for_member(space: Space, link_id, *, lock: bool = False) 
 
 def therapist_links_for(space: Space, session) -> list:
     """The session's therapist links, newest first, with who consented and every
-    view (both partners see all of it). Three queries whatever the number."""
+    view (both partners see all of it), and the viewer's OWN picks as
+    ``link.my_picks`` (never the partner's). Four queries whatever the number."""
+    mine = TherapistLinkPick.objects.filter(owner=space.me)
     return list(
         TherapistLink.objects.filter(session=session, couple=space.couple).prefetch_related(
-            "consents", "views"
+            "consents", "views", Prefetch("picks", queryset=mine, to_attr="my_picks")
         )
     )
 
@@ -380,15 +382,6 @@ def therapist_picks(link: TherapistLink, space: Space) -> list:
     for pick in picks.order_by("reflection__created_at", "pk"):
         by_owner.setdefault(pick.owner_id, []).append(pick.reflection)
     return [(person, by_owner[person.pk]) for person in space.people if person.pk in by_owner]
-
-
-def my_therapist_pick_ids(space: Space, link: TherapistLink) -> set:
-    """The viewer's own picks for a link (never the partner's)."""
-    return set(
-        TherapistLinkPick.objects.filter(link=link, owner=space.me).values_list(
-            "reflection_id", flat=True
-        )
-    )
 
 
 # --- Alternatives ----------------------------------------------------------------

@@ -371,9 +371,15 @@ def test_therapist_link_stops_working_when_a_partner_deletes_their_account(
     anon_client, bob, agreed
 ):
     link, token = agreed
+    from couples.models import TherapistLinkPick
+
+    bobs = Reflection.objects.get(author=bob, bring_to_therapy=True)
+    therapy.set_therapist_picks(space=space_of(bob), link_id=link.pk, reflection_ids=[bobs.pk])
+    bob_id = bob.pk
     ownership.delete_account(user=bob, password=PASSWORD)
     assert anon_client.get(view_url(token)).status_code == 404
-    assert not TherapistLinkConsent.objects.filter(link=link, person_id=bob.pk).exists()
+    assert not TherapistLinkConsent.objects.filter(person_id=bob_id).exists()
+    assert not TherapistLinkPick.objects.filter(owner_id=bob_id).exists()
 
 
 def test_therapist_links_are_in_the_export_of_each_partner_who_agreed(alice, bob, agreed):

@@ -32,7 +32,6 @@ from ..access import (
     get_agenda_topic_for_member,
     get_therapist_link_for_member,
     get_therapy_session_for_member,
-    my_therapist_pick_ids,
     open_therapist_link,
     own_reflections,
     therapist_links_for,
@@ -113,7 +112,7 @@ def _links_context(request: SpaceRequest, session) -> dict:
                 "i_consented": space.me.pk in consented,
                 "partner_consented": space.partner.pk in consented,
                 "views": list(link.views.all()),
-                "my_picks": my_therapist_pick_ids(space, link) if live and fresh else set(),
+                "my_picks": {pick.reflection_id for pick in link.my_picks} if fresh else set(),
             }
         )
     initial = {"therapist_name": session.therapist_name, "days": 7}
