@@ -55,6 +55,21 @@ TEMPLATE = "couples/therapy/brief.html"
 PRINT_CSS = "css/print.css"
 
 
+# The sections whose partial ``brief-<name>`` lives in TEMPLATE.
+BUILT_IN_PARTIALS = frozenset(
+    {
+        "agenda",
+        "statements",
+        "timing",
+        "rain-checks",
+        "alternatives",
+        "agreed-changes",
+        "patterns",
+        "reflections",
+        "therapist-picks",
+    }
+)
+
 # Without a previous session, a brief looks this far back.
 FIRST_PERIOD_DAYS = 28
 
@@ -69,7 +84,14 @@ class BriefSection:
 
     @property
     def partial(self):
-        return self.template or f"{TEMPLATE}#brief-{self.name}"
+        """What renders it, with ``data`` = the context: ``template`` if given,
+        a partial of TEMPLATE for the built-in sections, else the area's own
+        include ``couples/therapy/_brief_<name>.html`` (check-ins, homework)."""
+        if self.template:
+            return self.template
+        if self.name in BUILT_IN_PARTIALS:
+            return f"{TEMPLATE}#brief-{self.name}"
+        return f"couples/therapy/_brief_{self.name.replace('-', '_')}.html"
 
 
 @dataclass(frozen=True)

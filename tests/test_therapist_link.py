@@ -491,3 +491,31 @@ def test_therapist_token_never_reaches_a_log_line(anon_client, agreed, caplog):
         anon_client.get(pdf_url(token))
     assert "/t/[redacted]/" in caplog.text
     assert token not in caplog.text
+
+
+def test_therapist_copy_renders_an_area_section_from_its_own_include(
+    rf, anon_client, alice, agreed, settings, tmp_path
+):
+    """A check-in or homework section: one builder line, one include; shared, so it
+    reaches the therapist's copy too (its include lives in the area's template)."""
+    (tmp_path / "couples" / "therapy").mkdir(parents=True)
+    (tmp_path / "couples" / "therapy" / "_brief_checkins.html").write_text(
+        '<section class="brief-section" id="brief-checkins">{{ data.words }}</section>'
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    _, token = agreed
+
+    def checkins_section(request, space, session):
+        return brief.BriefSection("checkins", {"words": "Chk7-area-section-canary"})
+
+    original = brief.SECTION_BUILDERS
+    brief.SECTION_BUILDERS = (*original, checkins_section)
+    try:
+        html = anon_client.get(view_url(token)).content.decode()
+    finally:
+        brief.SECTION_BUILDERS = original
+    assert "Chk7-area-section-canary" in html
+    assert brief.BriefSection("homework").partial == "couples/therapy/_brief_homework.html"
+    assert brief.BriefSection("agenda").partial == f"{brief.TEMPLATE}#brief-agenda"
