@@ -519,3 +519,18 @@ def test_therapist_copy_renders_an_area_section_from_its_own_include(
     assert "Chk7-area-section-canary" in html
     assert brief.BriefSection("homework").partial == "couples/therapy/_brief_homework.html"
     assert brief.BriefSection("agenda").partial == f"{brief.TEMPLATE}#brief-agenda"
+
+
+def test_therapist_link_made_with_htmx_swaps_the_section_with_the_link_once(alice_client, written):
+    session = written[0].session
+    url = reverse("therapist_link_create", args=[session.pk])
+    response = alice_client.post(
+        url, {"therapist_name": "Dr. Reyes", "days": "3"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="therapist-links"')
+    assert 'id="new-therapist-link-url"' in html and "/t/" in html
+    assert "HX-Request" in response["Vary"]
+    link = TherapistLink.objects.get()
+    assert link.expires_at - link.created_at == datetime.timedelta(days=3)
