@@ -377,6 +377,8 @@ def therapist_picks(link: TherapistLink, space: Space) -> list:
         link=link,
         owner_id__in=[space.me.pk, space.partner.pk],
         reflection__author_id=F("owner_id"),
+        # Unflagging "bring to therapy" takes it out of the therapist's copy too.
+        reflection__bring_to_therapy=True,
     ).select_related("reflection")
     by_owner = {}
     for pick in picks.order_by("reflection__created_at", "pk"):

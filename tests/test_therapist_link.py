@@ -534,3 +534,12 @@ def test_therapist_link_made_with_htmx_swaps_the_section_with_the_link_once(alic
     assert "HX-Request" in response["Vary"]
     link = TherapistLink.objects.get()
     assert link.expires_at - link.created_at == datetime.timedelta(days=3)
+
+
+def test_therapist_copy_drops_a_pick_once_its_owner_unflags_it(anon_client, alice, written, agreed):
+    link, token = agreed
+    flagged = Reflection.objects.get(author=alice, bring_to_therapy=True)
+    therapy.set_therapist_picks(space=space_of(alice), link_id=link.pk, reflection_ids=[flagged.pk])
+    assert written[0].flagged in anon_client.get(view_url(token)).content.decode()
+    Reflection.objects.filter(pk=flagged.pk).update(bring_to_therapy=False)
+    assert written[0].flagged not in anon_client.get(view_url(token)).content.decode()
