@@ -5,10 +5,11 @@ import re
 
 from django.views.debug import SafeExceptionReporterFilter
 
-# Secrets that travel in paths: invite links (/join/<code>/), allauth's address
+# Secrets that travel in paths: invite links (/join/<code>/), therapist links
+# (/t/<token>/), allauth's address
 # confirmation links and password-reset links (their keys sign a person in).
 _SECRET_PATHS = re.compile(
-    r"(/join/|/accounts/confirm-email/|/accounts/password/reset/key/)[^/\s\"?]+",
+    r"(/join/|/t/|/accounts/confirm-email/|/accounts/password/reset/key/)[^/\s\"?]+",
     re.IGNORECASE,
 )
 

@@ -9,12 +9,13 @@ partner, resolved once per request by ``couples.http.space_required``).
 
 import datetime
 import functools
+import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 
@@ -34,6 +35,8 @@ from .models import (
     Reflection,
     Statement,
     StatementQuestion,
+    TherapistLink,
+    TherapistLinkPick,
     TherapySession,
     TimingGrid,
 )
@@ -307,6 +310,80 @@ def get_agenda_topic_for_member(space: Space, topic_id) -> AgendaTopic:
 def couple_sessions(space: Space) -> list:
     """The couple's sessions, latest day first."""
     return list(TherapySession.objects.for_couple(space.couple).order_by("-planned_for", "-pk"))
+
+
+# --- A therapist's copy ------------------------------------------------------------
+
+
+def therapist_token_hash(token: str) -> str:
+    """What is stored of a therapist link's token: its SHA-256, hex."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def get_therapist_link_for_member(space: Space, link_id, *, lock: bool = False) -> TherapistLink:
+    """A therapist link of the person's current couple (in any state); 404 otherwise."""
+    queryset = TherapistLink.objects.filter(couple=space.couple)
+    if lock:
+        queryset = queryset.select_for_update()
+    try:
+        return queryset.get(pk=int(link_id))
+    except (TherapistLink.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound("No such link.") from None
+
+
+def therapist_links_for(space: Space, session) -> list:
+    """The session's therapist links, newest first, with who consented and every
+    view (both partners see all of it), and the viewer's OWN picks as
+    ``link.my_picks`` (never the partner's). Four queries whatever the number."""
+    mine = TherapistLinkPick.objects.filter(owner=space.me)
+    return list(
+        TherapistLink.objects.filter(session=session, couple=space.couple).prefetch_related(
+            "consents", "views", Prefetch("picks", queryset=mine, to_attr="my_picks")
+        )
+    )
+
+
+def open_therapist_link(token: str):
+    """``(link, space)`` for a token whose link works right now; ``NotFound`` for
+    every other token, in the same way: unknown, revoked, expired, waiting for a
+    partner's consent, or of a couple that has ended.
+
+    The lookup is by the token's SHA-256 (a unique index), so a guess is compared
+    with stored hashes, never with a stored token: timing tells a guesser nothing
+    about how close they came. ``space`` is the couple as ``space_for_couple`` sees it.
+    """
+    if not token or len(token) > 100:
+        raise NotFound("No such link.")
+    link = (
+        TherapistLink.objects.filter(token_hash=therapist_token_hash(token))
+        .select_related("session")
+        .first()
+    )
+    if link is None or not link.is_live() or link.session.couple_id != link.couple_id:
+        raise NotFound("No such link.")
+    space = space_for_couple(link.couple_id)
+    if space is None:
+        raise NotFound("No such link.")
+    consented = set(link.consents.values_list("person_id", flat=True))
+    if not {space.me.pk, space.partner.pk} <= consented:
+        raise NotFound("No such link.")
+    return link, space
+
+
+def therapist_picks(link: TherapistLink, space: Space) -> list:
+    """The reflections a current partner added to this therapist's copy
+    themself: ``[(person, [reflection, ...]), ...]``, oldest first."""
+    picks = TherapistLinkPick.objects.filter(
+        link=link,
+        owner_id__in=[space.me.pk, space.partner.pk],
+        reflection__author_id=F("owner_id"),
+        # Unflagging "bring to therapy" takes it out of the therapist's copy too.
+        reflection__bring_to_therapy=True,
+    ).select_related("reflection")
+    by_owner = {}
+    for pick in picks.order_by("reflection__created_at", "pk"):
+        by_owner.setdefault(pick.owner_id, []).append(pick.reflection)
+    return [(person, by_owner[person.pk]) for person in space.people if person.pk in by_owner]
 
 
 # --- Alternatives ----------------------------------------------------------------
@@ -602,15 +679,17 @@ def open_rain_checks(space: Space) -> list:
 
 def agreed_changes_between(space: Space, start, end) -> list:
     """What changed in the couple's agreed list from ``start`` to ``end``
-    (aware datetimes): for each activity, its last change in that time, in the
-    order they happened. Never who."""
-    from .models import AgreedChange
+    (aware datetimes, the viewer's week; changes are kept to the day): for each
+    activity, its last change in that time, in the order they happened. Never who."""
+    from .models import AgreedListChange
 
     last = {}
     for change in (
-        AgreedChange.objects.filter(couple=space.couple, at__gte=start, at__lt=end)
+        AgreedListChange.objects.filter(
+            couple=space.couple, on__gte=start.date(), on__lt=end.date()
+        )
         .select_related("activity")
-        .order_by("at", "pk")
+        .order_by("on", "pk")
     ):
         last.pop(change.activity_id, None)
         last[change.activity_id] = change

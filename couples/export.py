@@ -35,6 +35,8 @@ from .models import (
     Reflection,
     Statement,
     StatementQuestion,
+    TherapistLinkConsent,
+    TherapistLinkPick,
     TherapySession,
     TimingGrid,
 )
@@ -219,6 +221,40 @@ def agenda_topics_section(user):
     ]
 
 
+def therapist_links_section(user):
+    """The therapist's copies I agreed to (made, or said yes to): for whom, until
+    when, revoked or not, when it was opened, and which of MY reflections I added
+    (by their date; the reflections themselves are in "reflections"). Never the
+    link itself: only a hash of it was ever kept."""
+    consents = (
+        TherapistLinkConsent.objects.filter(person=user)
+        .select_related("link__session")
+        .prefetch_related("link__views")
+        .order_by("link__created_at", "link_id")
+    )
+    picks = {}
+    for pick in TherapistLinkPick.objects.filter(owner=user).select_related("reflection"):
+        picks.setdefault(pick.link_id, []).append(_when(pick.reflection.created_at))
+    rows = []
+    for consent in consents:
+        link = consent.link
+        rows.append(
+            {
+                "couple": link.couple_id,
+                "session_date": link.session.planned_for.isoformat(),
+                "therapist_name": link.therapist_name,
+                "made_by_me": link.created_by_id == user.pk,
+                "created_at": _when(link.created_at),
+                "expires_at": _when(link.expires_at),
+                "revoked_at": _when(link.revoked_at),
+                "my_consent_at": _when(consent.consented_at),
+                "opened_at": [_when(view.viewed_at) for view in link.views.all()],
+                "my_reflections_added": sorted(picks.get(link.pk, [])),
+            }
+        )
+    return rows
+
+
 # --- the moment: my asks, my answers to my partner's asks, my rain checks -----------
 
 
@@ -392,6 +428,7 @@ SECTIONS = {
     "reflections": reflections_section,
     "therapy_sessions_created": sessions_created_section,
     "agenda_topics": agenda_topics_section,
+    "therapist_links": therapist_links_section,
     "asks": asks_section,
     "answers_to_asks": ask_answers_section,
     "rain_checks": rain_checks_section,

@@ -107,6 +107,29 @@ urlpatterns = [
         checkins.topic_move,
         name="checkin_topic_move",
     ),
+    path(
+        "therapy/<int:session_id>/links/",
+        therapy.therapist_link_create,
+        name="therapist_link_create",
+    ),
+    path(
+        "therapy/links/<int:link_id>/consent/",
+        therapy.therapist_link_consent,
+        name="therapist_link_consent",
+    ),
+    path(
+        "therapy/links/<int:link_id>/revoke/",
+        therapy.therapist_link_revoke,
+        name="therapist_link_revoke",
+    ),
+    path(
+        "therapy/links/<int:link_id>/picks/",
+        therapy.therapist_link_picks,
+        name="therapist_link_picks",
+    ),
+    # A therapist's copy: no account, the token is the key.
+    path("t/<str:token>/", therapy.therapist_view, name="therapist_view"),
+    path("t/<str:token>/brief.pdf", therapy.therapist_pdf, name="therapist_pdf"),
     path("moment/ask/", moment.ask_create, name="moment_ask"),
     path("moment/asks/<int:ask_id>/withdraw/", moment.ask_withdraw, name="moment_withdraw"),
     path("moment/asks/<int:ask_id>/answer/", moment.ask_answer, name="moment_answer"),

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from couples.domain.checkins import week_start_for
 from couples.domain.errors import NotFound
-from couples.models import AgendaTopic, AgreedChange, Appreciation, CheckIn, CheckInEntry
+from couples.models import AgendaTopic, AgreedListChange, Appreciation, CheckIn, CheckInEntry
 from couples.services import alternatives, therapy
 from couples.services import checkins as service
 from couples.services.checkins import CheckInError, NoSessionPlanned
@@ -177,12 +177,12 @@ def test_checkin_agreed_list_changes_are_noted_without_a_person(alice, bob, coup
     if activity is None:
         activity = alternatives.propose_activity(space=space_of(alice), name="A long walk")
     alternatives.answer_activity(space=space_of(alice), activity_id=activity.pk, answer="yes")
-    assert not AgreedChange.objects.exists()  # one yes is not agreement
+    assert not AgreedListChange.objects.exists()  # one yes is not agreement
     alternatives.answer_activity(space=space_of(bob), activity_id=activity.pk, answer="yes")
     alternatives.withdraw_yes(space=space_of(bob), activity_id=activity.pk)
-    changes = list(AgreedChange.objects.values_list("kind", flat=True))
-    assert changes == ["agreed", "ended"]
-    field_names = {f.name for f in AgreedChange._meta.get_fields()}
+    changes = list(AgreedListChange.objects.values_list("change", flat=True))
+    assert changes == ["added", "withdrawn"]
+    field_names = {f.name for f in AgreedListChange._meta.get_fields()}
     assert not field_names & {"user", "author", "by", "person", "owner"}
 
 

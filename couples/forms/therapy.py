@@ -3,13 +3,22 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from ..models.therapy import THERAPIST_NAME_MAX, TOPIC_NOTE_MAX, TOPIC_TEXT_MAX
+from ..models.therapy import (
+    THERAPIST_LINK_DAYS_DEFAULT,
+    THERAPIST_LINK_DAYS_MAX,
+    THERAPIST_NAME_MAX,
+    TOPIC_NOTE_MAX,
+    TOPIC_TEXT_MAX,
+)
 from .lean import LeanForm
 
 
 def _too_long(limit):
-    return f"Please keep this to {limit} characters (it has %(show_value)d)."
+    # Django's length validator fills in both numbers (limit_value is ``limit``).
+    return gettext_lazy("Please keep this to %(limit_value)d characters (it has %(show_value)d).")
 
 
 class _AreaIds:
@@ -31,15 +40,15 @@ PAST_DAYS_ALLOWED = 31
 class SessionForm(LeanForm, _AreaIds, forms.Form):
     id_prefix = "session"
     planned_for = forms.DateField(
-        label="Day of the session",
+        label=gettext_lazy("Day of the session"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
-            "required": "Please choose the day of the session.",
-            "invalid": "Please give the day as a date, like 2026-12-03.",
+            "required": gettext_lazy("Please choose the day of the session."),
+            "invalid": gettext_lazy("Please give the day as a date, like 2026-12-03."),
         },
     )
     therapist_name = forms.CharField(
-        label="Therapist (optional)",
+        label=gettext_lazy("Therapist (optional)"),
         required=False,
         max_length=THERAPIST_NAME_MAX,
         error_messages={"max_length": _too_long(THERAPIST_NAME_MAX)},
@@ -58,13 +67,16 @@ class SessionForm(LeanForm, _AreaIds, forms.Form):
         earliest = today - timedelta(days=PAST_DAYS_ALLOWED)
         if day < earliest:
             raise forms.ValidationError(
-                "That day is more than a month ago. Sessions here are planned ahead; "
-                f"a session you had recently can go in from {date_format(earliest, 'j F Y')} on."
+                _(
+                    "That day is more than a month ago. Sessions here are planned ahead; "
+                    "a session you had recently can go in from %(day)s on."
+                )
+                % {"day": date_format(earliest, "j F Y")}
             )
         # A typo guard, not a rule: sessions are planned weeks, not decades, ahead.
         if day > today + timedelta(days=366 * 2):
             raise forms.ValidationError(
-                "That day is more than two years ahead. Please check the year."
+                _("That day is more than two years ahead. Please check the year.")
             )
         return day
 
@@ -77,29 +89,57 @@ class SessionEditForm(SessionForm):
 class TopicForm(LeanForm, _AreaIds, forms.Form):
     id_prefix = "topic"
     text = forms.CharField(
-        label="A topic to talk about",
+        label=gettext_lazy("A topic to talk about"),
         max_length=TOPIC_TEXT_MAX,
-        help_text="A few words, e.g. “How we handle a no on work nights”.",
+        help_text=gettext_lazy("A few words, e.g. “How we handle a no on work nights”."),
         error_messages={
-            "required": "Please write the topic.",
+            "required": gettext_lazy("Please write the topic."),
             "max_length": _too_long(TOPIC_TEXT_MAX),
         },
     )
     note = forms.CharField(
-        label="Note (optional)",
+        label=gettext_lazy("Note (optional)"),
         required=False,
         max_length=TOPIC_NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Anything you want to remember to say. Your partner sees it too.",
+        help_text=gettext_lazy("Anything you want to remember to say. Your partner sees it too."),
         error_messages={"max_length": _too_long(TOPIC_NOTE_MAX)},
     )
 
 
 class MoveForm(forms.Form):
-    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])
+    direction = forms.ChoiceField(
+        choices=[("up", pgettext_lazy("move", "up")), ("down", pgettext_lazy("move", "down"))]
+    )
 
 
 class DiscussedForm(forms.Form):
     discussed = forms.TypedChoiceField(
-        choices=[("1", "discussed"), ("0", "not yet")], coerce=lambda v: v == "1"
+        choices=[("1", gettext_lazy("discussed")), ("0", gettext_lazy("not yet"))],
+        coerce=lambda v: v == "1",
+    )
+
+
+class TherapistLinkForm(LeanForm, _AreaIds, forms.Form):
+    id_prefix = "therapist-link"
+    therapist_name = forms.CharField(
+        label=gettext_lazy("The therapist’s name"),
+        max_length=THERAPIST_NAME_MAX,
+        error_messages={
+            "required": gettext_lazy("Please write the therapist’s name."),
+            "max_length": _too_long(THERAPIST_NAME_MAX),
+        },
+    )
+    days = forms.IntegerField(
+        label=gettext_lazy("Works for how many days"),
+        min_value=1,
+        max_value=THERAPIST_LINK_DAYS_MAX,
+        initial=THERAPIST_LINK_DAYS_DEFAULT,
+        help_text=gettext_lazy("7 unless you choose otherwise; 30 at most."),
+        error_messages={
+            "required": gettext_lazy("Please choose how many days the link works."),
+            "invalid": gettext_lazy("Please give a number of days."),
+            "min_value": gettext_lazy("At least one day."),
+            "max_value": gettext_lazy("30 days at most."),
+        },
     )

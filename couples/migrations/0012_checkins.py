@@ -53,20 +53,6 @@ class Migration(migrations.Migration):
                 'ordering': ['created_at', 'pk'],
             },
         ),
-        migrations.CreateModel(
-            name='AgreedChange',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('agreed', 'Agreed'), ('ended', 'No longer agreed')], max_length=8)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='couples.alternativeactivity')),
-                ('couple', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='couples.couple')),
-            ],
-            options={
-                'ordering': ['at', 'pk'],
-                'indexes': [models.Index(fields=['couple', 'at'], name='couples_agr_couple__75340e_idx')],
-            },
-        ),
         migrations.AddConstraint(
             model_name='checkin',
             constraint=models.UniqueConstraint(fields=('couple', 'week_start'), name='one_checkin_per_week'),

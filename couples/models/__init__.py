@@ -1,21 +1,28 @@
 """Domain models, one module per area. The couple is only the sharing
 relationship; every piece of content belongs to its author (see linking.py)."""
 
-from .alternatives import AlternativeActivity, AlternativeAnswer
-from .checkins import AgreedChange, Appreciation, CheckIn, CheckInEntry
+from .alternatives import AgreedListChange, AlternativeActivity, AlternativeAnswer
+from .checkins import Appreciation, CheckIn, CheckInEntry
 from .linking import Couple, Invite, InviteAttempt, Membership
 from .moment import Ask, AskAnswer, AskFor, AskWhen, PartOfDay, RainCheck
 from .notifications import Notice, NoticeKind, NotificationChoice, PushDevice
 from .patterns import PATTERN_PARTS, PatternPart, PatternSharing
 from .reflections import Reflection
 from .statements import Reason, Statement, StatementQuestion, StatementRevision
-from .therapy import AgendaTopic, TherapySession
+from .therapy import (
+    AgendaTopic,
+    TherapistLink,
+    TherapistLinkConsent,
+    TherapistLinkPick,
+    TherapistLinkView,
+    TherapySession,
+)
 from .timing import TimingGrid
 
 __all__ = [
     "PATTERN_PARTS",
     "AgendaTopic",
-    "AgreedChange",
+    "AgreedListChange",
     "AlternativeActivity",
     "AlternativeAnswer",
     "Appreciation",
@@ -42,6 +49,10 @@ __all__ = [
     "Statement",
     "StatementQuestion",
     "StatementRevision",
+    "TherapistLink",
+    "TherapistLinkConsent",
+    "TherapistLinkPick",
+    "TherapistLinkView",
     "TherapySession",
     "TimingGrid",
 ]

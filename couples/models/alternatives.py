@@ -142,3 +142,29 @@ class AlternativeAnswer(models.Model):
 
     def __str__(self):
         return f"alternative answer {self.pk}"
+
+
+class AgreedListChange(models.Model):
+    """An activity joined or left the couple's agreed list: when, and nothing of who.
+
+    The session brief lists what was added or withdrawn since the last session.
+    By design there is no person here: a withdrawal is never attributed (the
+    product's rule: nobody learns who took back their yes)."""
+
+    ADDED, WITHDRAWN = "added", "withdrawn"
+    CHANGES = [(ADDED, "added"), (WITHDRAWN, "withdrawn")]
+
+    couple = models.ForeignKey(
+        "couples.Couple", on_delete=models.CASCADE, related_name="agreed_list_changes"
+    )
+    activity = models.ForeignKey(AlternativeActivity, on_delete=models.CASCADE, related_name="+")
+    change = models.CharField(max_length=10, choices=CHANGES)
+    # To the day: the time of day could hint at whose evening it was.
+    on = models.DateField()
+
+    class Meta:
+        ordering = ["on", "pk"]
+        indexes = [models.Index(fields=["couple", "on"])]
+
+    def __str__(self):
+        return f"agreed list change {self.pk}"

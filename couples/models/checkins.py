@@ -7,17 +7,14 @@ appreciations, what went well this week, one topic. Everything in it is shared
 with the partner (it is a conversation, not a journal). Nothing is scored or
 counted, and a week without a check-in is simply a week without a row.
 
-``AgreedChange`` notes, without any person, when an activity joined or left the
-couple's agreed list (the only news about answers the partner ever gets, and
-gets anyway, live): the check-in says what changed in the week from it.
+What changed in the couple's agreed list during the week comes from
+``AgreedListChange`` (models/alternatives.py): noted without any person, to the day.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from .alternatives import AlternativeActivity
 from .linking import Couple
 from .therapy import AgendaTopic
 
@@ -85,24 +82,3 @@ class Appreciation(models.Model):
 
     def __str__(self):
         return f"appreciation {self.pk}"
-
-
-class AgreedChange(models.Model):
-    """An activity joined (``agreed``) or left (``ended``) a couple's agreed list.
-
-    Never who: not who said the last yes, not who took theirs back."""
-
-    AGREED, ENDED = "agreed", "ended"
-    KINDS = [(AGREED, _("Agreed")), (ENDED, _("No longer agreed"))]
-
-    couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="+")
-    activity = models.ForeignKey(AlternativeActivity, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=8, choices=KINDS)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["couple", "at"])]
-
-    def __str__(self):
-        return f"agreed change {self.pk}"

@@ -83,3 +83,99 @@ class AgendaTopic(models.Model):
     @property
     def is_discussed(self):
         return self.discussed_at is not None
+
+
+# --- A therapist's copy: a read-only link to one session's shared brief -----------
+
+THERAPIST_LINK_DAYS_DEFAULT = 7
+THERAPIST_LINK_DAYS_MAX = 30
+
+
+class TherapistLink(models.Model):
+    """A read-only link to one session's shared brief, for one named therapist.
+
+    Only the SHA-256 of the token is stored: the full link is shown once, to the
+    person who made it, and can never be shown again (a lost link is revoked and
+    made anew). It works only while both current partners have consented, it has
+    not expired and nobody revoked it; otherwise it is a 404 like any wrong link.
+    """
+
+    session = models.ForeignKey(
+        TherapySession, on_delete=models.CASCADE, related_name="therapist_links"
+    )
+    # Always the session's couple (the house rule for shared rows).
+    couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="+")
+    therapist_name = models.CharField(max_length=THERAPIST_NAME_MAX)
+    token_hash = models.CharField(max_length=64, unique=True)
+    # SET_NULL: the link is the couple's; its consents say who agreed.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"therapist link {self.pk}"
+
+    def is_live(self, now=None) -> bool:
+        """Not revoked and not expired (consent is checked separately)."""
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now
+
+
+class TherapistLinkConsent(models.Model):
+    """One partner's yes to a therapist's copy. The creator's comes with the link."""
+
+    link = models.ForeignKey(TherapistLink, on_delete=models.CASCADE, related_name="consents")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    consented_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["link", "person"], name="one_consent_per_person_link")
+        ]
+
+    def __str__(self):
+        return f"consent {self.pk} to therapist link {self.link_id}"
+
+
+class TherapistLinkPick(models.Model):
+    """A private reflection its owner put in the therapist's copy, explicitly.
+
+    Flagging "bring to therapy" is not enough: that flag is for the owner's own
+    copy. Only this row, made by the owner for this link, lets the therapist read it.
+    """
+
+    link = models.ForeignKey(TherapistLink, on_delete=models.CASCADE, related_name="picks")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reflection = models.ForeignKey("couples.Reflection", on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["link", "reflection"], name="one_pick_per_link")
+        ]
+
+    def __str__(self):
+        return f"pick {self.pk} for therapist link {self.link_id}"
+
+
+class TherapistLinkView(models.Model):
+    """One opening of a therapist's copy: when (to the minute) and how; no address."""
+
+    PAGE, PDF = "page", "pdf"
+    KINDS = [(PAGE, "page"), (PDF, "PDF")]
+
+    link = models.ForeignKey(TherapistLink, on_delete=models.CASCADE, related_name="views")
+    viewed_at = models.DateTimeField()
+    kind = models.CharField(max_length=8, choices=KINDS, default=PAGE)
+
+    class Meta:
+        ordering = ["-viewed_at", "-pk"]
+
+    def __str__(self):
+        return f"view {self.pk} of therapist link {self.link_id}"

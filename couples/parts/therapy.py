@@ -3,14 +3,15 @@ the next few sessions, and links to everything else (past sessions and
 discussed topics are history, on their own pages), so the part stays the same
 size however many sessions a couple has had."""
 
-from django.db.models import Count, Q
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Max, Q
 from django.utils.timezone import localdate, now
 
 from accounts.timezones import zone_of
 
 from ..access import Space
 from ..forms.therapy import SessionForm, TopicForm
-from ..models import TherapySession
+from ..models import TherapistLink, TherapySession
 from .base import Part
 
 # Sessions listed besides the upcoming one (the rest: "All our sessions").
@@ -77,7 +78,28 @@ def load(space: Space) -> dict:
         upcoming.pk: agenda_rows(upcoming, with_discussed=False)
         for upcoming in {first for first, _others in shown.values() if first is not None}
     }
-    return {"shown": shown, "agendas": agendas}
+    return {"shown": shown, "agendas": agendas, "links": _working_links(agendas)}
+
+
+def _working_links(session_ids) -> dict:
+    """The upcoming sessions' therapist links not revoked nor expired, with who
+    agreed and when each was last opened: both partners see them. One query."""
+    links = {}
+    if not session_ids:
+        return links
+    rows = (
+        TherapistLink.objects.filter(
+            session_id__in=list(session_ids), revoked_at__isnull=True, expires_at__gt=now()
+        )
+        .annotate(
+            agreed=ArrayAgg("consents__person_id", distinct=True, default=[]),
+            last_opened=Max("views__viewed_at"),
+        )
+        .order_by("created_at", "pk")
+    )
+    for link in rows:
+        links.setdefault(link.session_id, []).append(link)
+    return links
 
 
 def build(space: Space, rows: dict, *, request=None, session_form=None) -> dict:
@@ -95,6 +117,14 @@ def build(space: Space, rows: dict, *, request=None, session_form=None) -> dict:
                 **rows["agendas"][upcoming.pk],
                 "topic_form": TopicForm(),
                 "agenda_compact": True,
+                "therapist_links": [
+                    {
+                        "link": link,
+                        "works": {space.me.pk, space.partner.pk} <= set(link.agreed),
+                        "i_agreed": space.me.pk in link.agreed,
+                    }
+                    for link in rows.get("links", {}).get(upcoming.pk, [])
+                ],
             }
         )
     return context

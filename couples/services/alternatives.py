@@ -22,7 +22,7 @@ from realtime import broadcast
 
 from ..access import Space, get_alternative_for_member
 from ..domain.errors import DomainError, Invalid
-from ..models import AgreedChange, AlternativeActivity, AlternativeAnswer, Couple
+from ..models import AgreedListChange, AlternativeActivity, AlternativeAnswer, Couple
 from ..models.alternatives import ACTIVITY_NAME_MAX_LENGTH, name_key
 
 NOT_ANSWERED = ""
@@ -100,9 +100,13 @@ def answer_activity(
     # The shared list is pushed only when it changed: a push on every answer would
     # itself tell the partner "they just answered something".
     if agreed_changed:
-        # Noted without a person, for the weekly check-in ("what changed").
-        AgreedChange.objects.create(
-            couple=couple, activity=activity, kind="agreed" if is_yes else "ended"
+        # For the session brief and the weekly check-in: what joined or left the
+        # agreed list, never who.
+        AgreedListChange.objects.create(
+            couple=couple,
+            activity=activity,
+            change=AgreedListChange.ADDED if is_yes else AgreedListChange.WITHDRAWN,
+            on=timezone.localdate(),
         )
         broadcast.part_changed(couple=couple, parts=["alternatives", "moment"])
     if answer != mine_before:

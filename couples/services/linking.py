@@ -14,7 +14,15 @@ from realtime import broadcast
 
 from ..domain.errors import DomainError, Invalid, Throttled
 from ..domain.invite_codes import is_well_formed, new_code, normalize_code
-from ..models import Ask, Couple, Invite, InviteAttempt, Membership, PatternSharing
+from ..models import (
+    Ask,
+    Couple,
+    Invite,
+    InviteAttempt,
+    Membership,
+    PatternSharing,
+    TherapistLink,
+)
 from . import notifications
 
 
@@ -204,6 +212,8 @@ def unlink(*, user):
         Ask.objects.filter(couple=couple, state=Ask.OPEN).update(state=Ask.ENDED, closed_at=now)
         # What each chose to share of their patterns was for this couple only.
         PatternSharing.objects.filter(couple=couple).delete()
+        # A therapist's copy was agreed by this couple: it stops working now.
+        TherapistLink.objects.filter(couple=couple, revoked_at__isnull=True).update(revoked_at=now)
         # Both dashboards switch to not linked; their sockets leave the couple group.
         partners = list(Membership.objects.filter(couple=couple).values_list("user_id", flat=True))
         # Notifications were chosen for this partner: they end with the couple.

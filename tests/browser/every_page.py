@@ -203,6 +203,13 @@ PAGES = [
         "The brief for a session",
         kwargs=lambda o: {"session_id": o.session.pk},
     ),
+    Page(
+        "therapist-copy",
+        "therapist_view",
+        ANONYMOUS,
+        "The therapist's copy (a read-only link, no account)",
+        kwargs=lambda o: {"token": o.therapist_token},
+    ),
     Page("patterns", "patterns", ALICE, "My patterns"),
     Page("pattern-sharing", "pattern_sharing", ALICE, "Share my patterns (with the preview)"),
     Page(
@@ -256,6 +263,7 @@ NOT_PAGES = {
     "part": "a fragment of the dashboard (every part is on the dashboard pages)",
     "account_export_download": "a JSON file, not a page",
     "therapy_brief_pdf": "a PDF (its HTML twin is the therapy-brief page)",
+    "therapist_pdf": "a PDF (its HTML twin is the therapist-copy page)",
     "health_live": "a plain-text answer for the load balancer",
     "health_ready": "a plain-text answer for the load balancer",
     "admin:login": "Django's admin (off unless ADMIN_PATH is set; staff only, not ours)",
@@ -328,9 +336,22 @@ def furnish_every_page():
     from tests.mfa_support import add_passkey
 
     add_passkey(alice, "Alice's phone")
+    # A therapist's copy both agreed to (the therapist-copy page), and one bob made
+    # that waits for alice (the session page shows both, with their controls).
+    from couples.services import therapy
+
+    session = TherapySession.objects.filter(couple=mine.couple).earliest("pk")
+    link, therapist_token = therapy.create_therapist_link(
+        space=mine, session_id=session.pk, therapist_name="Dr. Reyes"
+    )
+    therapy.consent_to_therapist_link(space=theirs, link_id=link.pk)
+    therapy.create_therapist_link(
+        space=theirs, session_id=session.pk, therapist_name="Dr. Okafor", days=14
+    )
     past_checkin = _furnish_checkins(mine, theirs)
     return SimpleNamespace(
         past_checkin=past_checkin,
+        therapist_token=therapist_token,
         people={ALICE: alice, BOB: bob, CAROL: carol},
         statement=Statement.objects.filter(author=alice, retired_at=None).earliest("pk"),
         retired_statement=retired,

@@ -58,3 +58,31 @@ def test_therapy_pages_and_brief_fit_a_phone(page_for, log_in, alice, bob, coupl
     words = page.locator("#overlap-days")
     assert words.is_visible()
     assert words.inner_text().lower().count("not marked by both") == 1
+
+
+def test_therapist_copy_and_its_links_fit_a_phone(
+    page_for, new_context, log_in, alice, bob, couple
+):
+    from couples.services import therapy
+    from tests.factories import space_of
+
+    furnish(alice, bob)
+    session = TherapySession.objects.get()
+    link, token = therapy.create_therapist_link(
+        space=space_of(alice), session_id=session.pk, therapist_name="Dr. Reyes"
+    )
+    therapy.consent_to_therapist_link(space=space_of(bob), link_id=link.pk)
+    therapy.create_therapist_link(
+        space=space_of(bob), session_id=session.pk, therapist_name="Dr. Okafor"
+    )
+    page = log_in(page_for("alice", viewport="phone"), alice, path=f"/therapy/{session.pk}/")
+    # The link shown once, in its full length, right after it is made.
+    page.locator(".make-therapist-link summary").click()
+    page.locator("#make-therapist-link").click()
+    page.locator("#new-therapist-link-url").wait_for()
+    therapist = new_context("therapist", viewport="phone").new_page()
+    therapist.goto(f"/t/{token}/")
+    for name, checked in (("session", page), ("therapist copy", therapist)):
+        measured = checked.evaluate(WIDEST, PHONE_WIDTH)
+        assert measured["scroll"] <= PHONE_WIDTH, (name, measured)
+        assert measured["out"] == [], (name, measured)

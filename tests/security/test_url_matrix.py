@@ -53,14 +53,24 @@ def _path(pattern, row, world):
     return url_for(pattern, {k: kwargs[k] for k in pattern.params})
 
 
-def check_every_cell(row, path, world):
+def _role_path(pattern, row, world, role, path):
+    if row.role_kwargs is None:
+        return path
+    kwargs = row.role_kwargs(world, role)
+    return url_for(pattern, {k: kwargs[k] for k in pattern.params})
+
+
+def check_every_cell(row, path, world, pattern=None):
     """Every role x method on ``path``: the problems found (empty when all is well)."""
     problems = []
+    base = path
     for role in ROLES:
         request = Requester(world.user(role))
         hidden = world.hidden_from(role)
+        path = _role_path(pattern, row, world, role, base) if pattern else base
         for method in METHODS:
             response, changed = request(method, path, fingerprint=method in SAFE_METHODS)
+            changed = [table for table in changed if table not in row.safe_writes]
             expected = row.expect[role][method]
             where = f"{role} {method} {path}"
             if response.status_code != expected:
@@ -69,7 +79,9 @@ def check_every_cell(row, path, world):
                 problems.append(f"{where}: server error")
             if changed:
                 problems.append(f"{where}: a safe method changed {changed}")
-            private = role != "anonymous" or path.startswith(("/accounts/", "/join/"))
+            private = role not in ("anonymous", "therapist") or path.startswith(
+                ("/accounts/", "/join/", "/t/")
+            )
             if private and "no-store" not in response.get("Cache-Control", ""):
                 problems.append(f"{where}: private answer without Cache-Control: no-store")
             if response.get("Content-Type", "").startswith("text/html") and (
@@ -89,7 +101,7 @@ def check_every_cell(row, path, world):
 def test_every_role_and_method_gets_the_expected_answer_and_nothing_foreign(pattern, world):
     row = row_for(pattern.key)
     assert row is not None, f"{pattern.key} has no row in url_table.py"
-    problems = check_every_cell(row, _path(pattern, row, world), world)
+    problems = check_every_cell(row, _path(pattern, row, world), world, pattern)
     assert not problems, "\n".join(problems)
 
 
@@ -108,9 +120,9 @@ def test_every_extra_row_gets_the_expected_answer_and_nothing_foreign(row, world
 @pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.key)
 def test_every_unsafe_request_without_csrf_token_is_refused_and_changes_nothing(pattern, world):
     row = row_for(pattern.key)
-    path = _path(pattern, row, world)
     problems = []
     for role in ROLES:
+        path = _role_path(pattern, row, world, role, _path(pattern, row, world))
         request = Requester(world.user(role))
         for method in UNSAFE_METHODS:
             response, changed = request(method, path, csrf=False, fingerprint=True)
@@ -146,3 +158,18 @@ def test_the_canaries_are_findable_where_they_may_be_seen(world):
     outsider_view, _ = Requester(world.carol)("GET", "/")
     assert world.dave.display_name in response_text(outsider_view)
     assert world.alice.display_name not in response_text(outsider_view)
+
+
+def test_the_therapist_copy_holds_the_shared_canaries_and_bobs_pick_only(world):
+    """The therapist role's view is the shared brief: alice's statement and topic are
+    there, bob's explicit pick too; alice's flagged reflection (in her own copy)
+    and bob's own journal are not."""
+    token = world.therapist_tokens["therapist"]
+    text = response_text(Requester(None)("GET", f"/t/{token}/")[0])
+    for shared in ("Stm7-shared-canary meaning", "Tpc7-topic-canary", "Rfl7-bobs-picked-canary"):
+        assert shared in text
+    alices_brief = Requester(world.alice)(
+        "GET", f"/therapy/{world.objects['therapy_session'].pk}/brief/"
+    )
+    assert "Rfl7-body-canary" in response_text(alices_brief[0])
+    assert "Rfl7-body-canary" not in text and "Rfl7-bobs-own-canary" not in text

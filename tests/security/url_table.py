@@ -42,13 +42,17 @@ def every_method(status):
     return statuses(status)
 
 
-def roles(*, anonymous, signed_in=None, owner=None, partner=None, outsider=None):
-    """role -> statuses; ``signed_in`` is the default for owner, partner and outsider."""
+def roles(*, anonymous, signed_in=None, owner=None, partner=None, outsider=None, therapist=None):
+    """role -> statuses; ``signed_in`` is the default for owner, partner and outsider.
+
+    ``therapist`` is someone with no account who holds a working therapist link
+    (world.py): everywhere but that link, they are anonymous."""
     return {
         "anonymous": anonymous,
         "owner": owner or signed_in,
         "partner": partner or signed_in,
         "outsider": outsider or signed_in,
+        "therapist": therapist or anonymous,
     }
 
 
@@ -96,6 +100,11 @@ class Row:
     # Set on an *extra* row: the same URL pattern requested with other kwargs
     # (e.g. a retired statement's history, each part name). ``key`` is then a label.
     pattern: str | None = None
+    # ``(world, role) -> kwargs`` when each role requests its own URL (a therapist
+    # link: only the therapist role holds the working token; ``kwargs`` is theirs).
+    role_kwargs: Callable | None = None
+    # Tables a safe request may write to (a therapist's view is logged).
+    safe_writes: tuple = ()
 
     @property
     def url_name(self):
@@ -452,6 +461,71 @@ ROWS = [
         kwargs=lambda w: {"topic_id": w.objects["topic"].pk},
         idor_kwargs=lambda w: {"topic_id": w.foreign["topic"].pk},
         reason="the couple's agenda; no choice: 422",
+    ),
+    # A therapist's copy: managing links (members) and the link itself (no account)
+    Row(
+        "therapist_link_create",
+        roles(
+            anonymous=app_anonymous(get=False),
+            signed_in=fn(POST=422),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"session_id": w.objects["therapy_session"].pk},
+        idor_kwargs=lambda w: {"session_id": w.foreign["therapy_session"].pk},
+        reason="a link for the couple's session; empty: 422 (no name)",
+    ),
+    Row(
+        "therapist_link_consent",
+        roles(
+            anonymous=app_anonymous(get=False),
+            signed_in=statuses(POST=302, HX_POST=200),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"link_id": w.objects["therapist_link"].pk},
+        idor_kwargs=lambda w: {"link_id": w.foreign["therapist_link"].pk},
+        reason="either partner agrees (both already did here: nothing changes); a stranger: 404",
+    ),
+    Row(
+        "therapist_link_revoke",
+        roles(
+            anonymous=app_anonymous(get=False),
+            signed_in=statuses(POST=302, HX_POST=200),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"link_id": w.objects["therapist_link"].pk},
+        idor_kwargs=lambda w: {"link_id": w.foreign["therapist_link"].pk},
+        reason="either partner revokes, alone, at once; a stranger: 404",
+    ),
+    Row(
+        "therapist_link_picks",
+        roles(
+            anonymous=app_anonymous(get=False),
+            signed_in=statuses(POST=302, HX_POST=200),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"link_id": w.objects["therapist_link"].pk},
+        idor_kwargs=lambda w: {"link_id": w.foreign["therapist_link"].pk},
+        idor_form=lambda w: {"reflection": [w.foreign["reflection"].pk]},
+        reason="each partner's own picks (empty: takes all of mine out); a stranger: 404",
+    ),
+    Row(
+        "therapist_view",
+        roles(anonymous=fn(GET=404), signed_in=fn(GET=404), therapist=fn(GET=200)),
+        kwargs=lambda w: {"token": w.objects["therapist_token"]},
+        role_kwargs=lambda w, role: {"token": w.therapist_tokens[role]},
+        # The view is logged, and the couple's sequence number moves with the push
+        # that shows it to both partners.
+        safe_writes=("couples_therapistlinkview", "couples_couple"),
+        reason="only the working link opens it (the therapist role); every other role holds "
+        "one that does not work: unknown, waiting for consent, revoked, expired: 404",
+    ),
+    Row(
+        "therapist_pdf",
+        roles(anonymous=fn(GET=404), signed_in=fn(GET=404), therapist=fn(GET=200)),
+        kwargs=lambda w: {"token": w.objects["therapist_token"]},
+        role_kwargs=lambda w, role: {"token": w.therapist_tokens[role]},
+        safe_writes=("couples_therapistlinkview", "couples_couple"),
+        reason="the same copy as a PDF, for the working link only",
     ),
     # Alternatives (answers private; only mutual yeses shared)
     Row(

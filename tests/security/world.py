@@ -17,9 +17,13 @@ from dataclasses import dataclass, field
 
 from tests.factories import UserFactory, link, space_of
 
-ROLES = ("anonymous", "owner", "partner", "outsider")
+# "therapist": no account, holding the working therapist link to alice and bob's
+# session brief (therapy_area). Everywhere else they are anonymous.
+ROLES = ("anonymous", "owner", "partner", "outsider", "therapist")
 EVERYONE = frozenset(ROLES)
 COUPLE = frozenset({"owner", "partner"})
+# Shared between the two, and in the shared brief: the therapist's copy holds it.
+IN_SHARED_BRIEF = COUPLE | {"therapist"}
 OWNER_ONLY = frozenset({"owner"})
 PARTNER_ONLY = frozenset({"partner"})  # bob's own private things (e.g. his reflection)
 
@@ -44,10 +48,13 @@ class World:
     objects: dict = field(default_factory=dict)  # name -> alice's object
     foreign: dict = field(default_factory=dict)  # name -> the stranger carol's object
     canaries: list = field(default_factory=list)
+    # role -> the therapist-link token that role holds (only "therapist"'s works).
+    therapist_tokens: dict = field(default_factory=dict)
 
     def user(self, role):
         return {
             "anonymous": None,
+            "therapist": None,
             "owner": self.alice,
             "partner": self.bob,
             "outsider": self.carol,
@@ -69,7 +76,7 @@ def planter(fn):
 @planter
 def alice_account(world):
     # Her display name is shown to her partner (that is its purpose), never to a stranger.
-    yield Canary(world.alice.display_name, COUPLE, "alice's display name")
+    yield Canary(world.alice.display_name, IN_SHARED_BRIEF, "alice's display name")
     # Her sign-in address is hers alone: her partner never needs it.
     yield Canary(world.alice.email, OWNER_ONLY, "alice's email address")
 
@@ -122,8 +129,8 @@ def statements_area(world):
         question=carols_question,
         question_to_carol=daves_question,
     )
-    yield Canary("Stm7-shared-canary meaning", COUPLE, "alice's statement")
-    yield Canary("Stm7-shared-canary reassurance", COUPLE, "alice's statement reassurance")
+    yield Canary("Stm7-shared-canary meaning", IN_SHARED_BRIEF, "alice's statement")
+    yield Canary("Stm7-shared-canary reassurance", IN_SHARED_BRIEF, "alice's statement reassurance")
     # A retired statement's text stays with its author.
     yield Canary("Stm7-retired-canary meaning", OWNER_ONLY, "alice's retired statement")
     yield Canary("Qst7-alices-question-canary", COUPLE, "alice's question to bob")
@@ -231,9 +238,62 @@ def therapy_area(world):
             space=space_of(world.carol), session_id=carols.pk, text="carol's topic"
         ),
     )
-    yield Canary("Thr7 Canary", COUPLE, "the couple's therapist name")
-    yield Canary("Tpc7-topic-canary", COUPLE, "alice's agenda topic")
-    yield Canary("Tpc7-note-canary", COUPLE, "alice's agenda topic note")
+    yield Canary("Thr7 Canary", IN_SHARED_BRIEF, "the couple's therapist name")
+    yield Canary("Tpc7-topic-canary", IN_SHARED_BRIEF, "alice's agenda topic")
+    yield Canary("Tpc7-note-canary", IN_SHARED_BRIEF, "alice's agenda topic note")
+    yield from _therapist_links(world, session, carols)
+
+
+def _therapist_links(world, session, carols):
+    """The working link (both agreed) the therapist role holds, and for every
+    other role one that does not work: unknown, waiting for bob, revoked, expired.
+    Bob added one of his reflections to the working copy; alice added none of hers
+    (her flagged reflection must never reach the therapist)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from couples.models import TherapistLink
+    from couples.services import reflections, therapy
+
+    alice, bob = space_of(world.alice), space_of(world.bob)
+
+    def made(by=alice, **extra):
+        return therapy.create_therapist_link(
+            space=by, session_id=session.pk, therapist_name="Thr7 Canary", **extra
+        )
+
+    link, token = made()
+    therapy.consent_to_therapist_link(space=bob, link_id=link.pk)
+    picked = reflections.write_reflection(
+        author=world.bob, body="Rfl7-bobs-picked-canary", bring_to_therapy=True
+    )
+    therapy.set_therapist_picks(space=bob, link_id=link.pk, reflection_ids=[picked.pk])
+    _, waiting = made()
+    revoked, revoked_token = made()
+    therapy.consent_to_therapist_link(space=bob, link_id=revoked.pk)
+    therapy.revoke_therapist_link(space=bob, link_id=revoked.pk)
+    expired, expired_token = made()
+    therapy.consent_to_therapist_link(space=bob, link_id=expired.pk)
+    TherapistLink.objects.filter(pk=expired.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    carols_link, _ = therapy.create_therapist_link(
+        space=space_of(world.carol), session_id=carols.pk, therapist_name="Dr Other"
+    )
+    therapy.consent_to_therapist_link(space=space_of(world.dave), link_id=carols_link.pk)
+    world.objects.update(therapist_link=link, therapist_token=token)
+    world.foreign.update(therapist_link=carols_link)
+    world.therapist_tokens = {
+        "therapist": token,
+        "anonymous": "Unknown7" + "x" * 35,
+        "owner": waiting,
+        "partner": revoked_token,
+        "outsider": expired_token,
+    }
+    yield Canary(
+        "Rfl7-bobs-picked-canary", PARTNER_ONLY | {"therapist"}, "bob's pick for the therapist"
+    )
 
 
 MOMENT_CARD_CANARIES = {
