@@ -433,7 +433,8 @@ def patterns_area(world):
 @planter
 def checkin_area(world):
     """Alice's and bob's entries of this week's check-in, and a past week's
-    (readable at its own URL); carol's own, for the IDOR tests."""
+    (readable at its own URL); carol's own, for the IDOR tests. Shared: in the
+    session brief and so in the therapist's copy too."""
     import datetime
 
     from couples.models import CheckIn
@@ -453,10 +454,10 @@ def checkin_area(world):
     checkins.add_appreciation(space=bob, text="bob's appreciation")
     world.foreign["appreciation"] = checkins.add_appreciation(space=carol, text="carol's")
     world.foreign["checkin_entry"] = checkins.save_topic(space=carol, text="carol's topic")
-    yield Canary("Ckn7-past-appreciation-canary", COUPLE, "alice's past check-in")
-    yield Canary("Ckn7-appreciation-canary", COUPLE, "alice's appreciation")
-    yield Canary("Ckn7-went-well-canary", COUPLE, "alice's what went well")
-    yield Canary("Ckn7-topic-canary", COUPLE, "alice's check-in topic")
+    yield Canary("Ckn7-past-appreciation-canary", IN_SHARED_BRIEF, "alice's past check-in")
+    yield Canary("Ckn7-appreciation-canary", IN_SHARED_BRIEF, "alice's appreciation")
+    yield Canary("Ckn7-went-well-canary", IN_SHARED_BRIEF, "alice's what went well")
+    yield Canary("Ckn7-topic-canary", IN_SHARED_BRIEF, "alice's check-in topic")
 
 
 def build_world():
