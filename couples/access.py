@@ -28,6 +28,7 @@ from .models import (
     Ask,
     AskAnswer,
     Couple,
+    Homework,
     Membership,
     PatternSharing,
     RainCheck,
@@ -541,3 +542,18 @@ def shared_pattern_choices(space: Space) -> dict | None:
 
 def open_invite_for(user) -> Invite | None:
     return Invite.objects.open().filter(creator=user).first()
+
+
+# --- Homework between sessions ---------------------------------------------------------
+
+
+def get_homework_for_member(space: Space, homework_id, *, lock: bool = False) -> Homework:
+    """Homework of the person's *current* couple; 404 for everyone else (outsiders,
+    and both former partners once the couple is dissolved)."""
+    queryset = Homework.objects.filter(pk=homework_id, couple=space.couple)
+    if lock:
+        queryset = queryset.select_for_update()
+    homework = queryset.first()
+    if homework is None:
+        raise NotFound("That homework is not in your shared space.")
+    return homework

@@ -2,6 +2,7 @@
 relationship; every piece of content belongs to its author (see linking.py)."""
 
 from .alternatives import AlternativeActivity, AlternativeAnswer
+from .homework import Homework, HomeworkOccurrence, HomeworkState, StageConfirmation
 from .linking import Couple, Invite, InviteAttempt, Membership
 from .moment import Ask, AskAnswer, AskFor, AskWhen, PartOfDay, RainCheck
 from .notifications import Notice, NoticeKind, NotificationChoice, PushDevice
@@ -21,6 +22,9 @@ __all__ = [
     "AskFor",
     "AskWhen",
     "Couple",
+    "Homework",
+    "HomeworkOccurrence",
+    "HomeworkState",
     "Invite",
     "InviteAttempt",
     "Membership",
@@ -34,6 +38,7 @@ __all__ = [
     "RainCheck",
     "Reason",
     "Reflection",
+    "StageConfirmation",
     "Statement",
     "StatementQuestion",
     "StatementRevision",

@@ -29,7 +29,17 @@ from accounts.timezones import zone_of
 
 from ..access import Space, open_invite_for
 from ..forms.linking import JoinForm
-from . import alternatives, moment, partner, patterns, reflections, statements, therapy, timing
+from . import (
+    alternatives,
+    homework,
+    moment,
+    partner,
+    patterns,
+    reflections,
+    statements,
+    therapy,
+    timing,
+)
 from .base import COUPLE, USER, Part
 
 __all__ = ["COUPLE", "PARTS", "SPACE", "USER", "Part"]
@@ -45,6 +55,7 @@ PARTS: dict[str, Part] = {
         alternatives.MINE,
         reflections.PART,
         therapy.PART,
+        homework.PART,
         patterns.PART,
         patterns.MINE,
     )
