@@ -27,6 +27,7 @@ from .access import (
     statements_shared_in,
     visible_timing_grids,
 )
+from .brief_homework import homework_section
 from .domain.overlap import heatmap, legend
 from .parts import patterns as shared_patterns
 
@@ -102,6 +103,7 @@ SECTION_BUILDERS = (
     timing_section,
     alternatives_section,
     patterns_section,
+    homework_section,
     reflections_section,
 )
 
