@@ -41,6 +41,8 @@ from ..models import (
     AlternativeActivity,
     AlternativeAnswer,
     Ask,
+    Homework,
+    HomeworkOccurrence,
     Membership,
     TherapySession,
 )
@@ -73,6 +75,7 @@ def delete_account(*, user, password=None, confirmed_just_now=False):
         broadcast.session_changed(user=user.pk)
         _delete_sessions_planned_alone(user)
         _delete_proposals_nobody_else_needs(user)
+        _delete_homework_nobody_else_needs(user)
         _end_django_sessions(user)
         _forget_login_records(user)
         user_id = user.pk
@@ -117,3 +120,14 @@ def _forget_login_records(user):
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         for address in addresses:
             model.objects.filter(username__iexact=address).delete()
+
+
+def _delete_homework_nobody_else_needs(user):
+    """Homework the person proposed goes with them, unless the partner marked a
+    time done on it: then it stays, in the dissolved couple and without a
+    proposer, so the partner's notes keep what they were about (their own
+    times, notes and confirmations go by cascade with the person)."""
+    done_by_others = HomeworkOccurrence.objects.filter(homework=OuterRef("pk")).exclude(
+        done_by=user
+    )
+    Homework.objects.filter(proposed_by=user).exclude(Exists(done_by_others)).delete()
