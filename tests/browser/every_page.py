@@ -188,6 +188,7 @@ PAGES = [
         "Confirm your password (before the journal)",
         query="?next=/reflections/",
     ),
+    Page("homework", "homework", ALICE, "Homework between sessions"),
     Page("therapy-sessions", "therapy_sessions", ALICE, "Therapy sessions"),
     Page(
         "therapy-session",
@@ -318,6 +319,7 @@ def furnish_every_page():
     from tests.mfa_support import add_passkey
 
     add_passkey(alice, "Alice's phone")
+    _homework(mine, theirs)
     return SimpleNamespace(
         people={ALICE: alice, BOB: bob, CAROL: carol},
         statement=Statement.objects.filter(author=alice, retired_at=None).earliest("pk"),
@@ -327,6 +329,21 @@ def furnish_every_page():
         ask=ask,
         rain_check=answer.rain_checks.get(),
     )
+
+
+def _homework(mine, theirs):
+    """A staged exercise under way with a time done, and a proposal to answer."""
+    from couples.services import homework
+
+    focus = homework.propose_homework(
+        space=theirs, exercise="sensate_focus", text="As we said with Dr. Reyes: Sunday evenings."
+    )
+    homework.accept_homework(space=mine, homework_id=focus.pk)
+    homework.mark_done(
+        space=mine, homework_id=focus.pk, done_on=datetime.date.today(), note="Slow, and nice."
+    )
+    homework.confirm_stage(space=theirs, homework_id=focus.pk, stage=1)
+    homework.propose_homework(space=theirs, text="A walk after dinner, twice this week")
 
 
 def screenshots_index(pages, widths):
