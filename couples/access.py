@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.timezones import zone_of
 
@@ -555,5 +556,5 @@ def get_homework_for_member(space: Space, homework_id, *, lock: bool = False) ->
         queryset = queryset.select_for_update()
     homework = queryset.first()
     if homework is None:
-        raise NotFound("That homework is not in your shared space.")
+        raise NotFound(gettext("That homework is not in your shared space."))
     return homework
