@@ -21,6 +21,7 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 ENDPOINT_MAX = 1000
 NOTICE_RETENTION = datetime.timedelta(days=14)
@@ -32,6 +33,7 @@ class NoticeKind(models.TextChoices):
     RAIN_CHECK = "rain_check", "My own rain check’s time"
     AGENDA = "agenda", "A change to our agenda in the day before a session"
     STATEMENT = "statement", "A new or changed statement from my partner"
+    HOMEWORK = "homework", _("Homework my partner proposed, or ours moving to its next stage")
 
 
 class PushDevice(models.Model):
@@ -71,6 +73,7 @@ class NotificationChoice(models.Model):
     rain_check = models.BooleanField(default=False)
     agenda = models.BooleanField(default=False)
     statement = models.BooleanField(default=False)
+    homework = models.BooleanField(default=False)
     # Off: "Common Ground" / "Something new from your partner", whatever happened.
     detail = models.BooleanField(default=False)
     # Local times in the person's own zone; equal times mean no quiet hours.

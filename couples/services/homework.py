@@ -12,8 +12,12 @@
   exactly once. A confirmation names the stage it was given for, so a stale
   button never confirms a stage the person has not seen.
 
-Every write asks for the shared "homework" part after commit; nothing here
-sends a notification (docs/decisions.md: no reminders in this slice).
+Every write asks for the shared "homework" part after commit. Two moments may
+be told to the partner, only if they chose "homework" notifications themselves
+(``notifications.announce``: discreet, once per key, quiet hours respected):
+homework they proposed to answer, and an exercise that moved to its next stage
+(told to the one who confirmed first; the second just saw it). Nothing else is
+ever sent: no reminders to do it, nothing about a "not now" or a "ready".
 """
 
 from dataclasses import dataclass
@@ -29,8 +33,15 @@ from realtime import broadcast
 from ..access import Space, get_homework_for_member, get_therapy_session_for_member
 from ..domain.errors import Conflict, Forbidden, Invalid
 from ..domain.homework import exercise_for
-from ..models import Homework, HomeworkOccurrence, HomeworkState, StageConfirmation
+from ..models import (
+    Homework,
+    HomeworkOccurrence,
+    HomeworkState,
+    NoticeKind,
+    StageConfirmation,
+)
 from ..models.homework import HOMEWORK_TEXT_MAX, OCCURRENCE_NOTE_MAX
+from . import notifications
 
 # How far back a time may be marked done: last week's, remembered late, yes;
 # a day months ago is a typo.
@@ -61,6 +72,14 @@ def _clean(value, *, limit, required_message=None):
             % {"limit": limit, "count": len(value)}
         )
     return value
+
+
+def proposed_key(homework) -> str:
+    return f"homework:{homework.pk}:proposed"
+
+
+def moved_on_key(homework, stage: int) -> str:
+    return f"homework:{homework.pk}:moved-on:{stage}"
 
 
 def _changed(homework):
@@ -100,6 +119,12 @@ def propose_homework(
             exercise=exercise or "",
         )
         _changed(homework)
+        notifications.announce(
+            kind=NoticeKind.HOMEWORK,
+            person_id=space.partner.pk,
+            about_id=homework.pk,
+            key=proposed_key(homework),
+        )
         return homework
 
 
@@ -214,6 +239,12 @@ def confirm_stage(*, space: Space, homework_id: int, stage: int) -> StageResult:
             else:
                 homework.stage = stage + 1
             homework.save(update_fields=["stage", "state", "closed_at"])
+            notifications.announce(
+                kind=NoticeKind.HOMEWORK,
+                person_id=space.partner.pk,
+                about_id=homework.pk,
+                key=moved_on_key(homework, stage),
+            )
         _changed(homework)
         return StageResult(homework=homework, advanced=advanced)
 
