@@ -175,3 +175,16 @@ def test_homework_part_refetch_is_the_same_for_http_and_the_page(make_client, al
     body = make_client(alice).get(reverse("part", args=["homework"])).content.decode()
     assert WORDS in body
     assert body.lstrip().startswith('<section id="homework"')
+
+
+def test_homework_page_offers_sessions_to_propose_from_and_the_live_part_does_not(
+    make_client, alice, couple
+):
+    from couples.services import therapy
+
+    session = therapy.plan_session(space=space_of(alice), planned_for=timezone.localdate())
+    page = make_client(alice).get(reverse("homework")).content.decode()
+    assert f'<option value="{session.pk}">' in page
+    # The dashboard's part is pushed on homework writes only: nothing of sessions in it.
+    part = make_client(alice).get(reverse("part", args=["homework"])).content.decode()
+    assert 'name="session"' not in part

@@ -20,7 +20,7 @@ from .base import Part
 TEMPLATE = "couples/homework_part.html"
 # Times shown per homework on the dashboard (the rest: on the homework page).
 LATEST_SHOWN = 3
-# Sessions offered in the propose form's "from the session on".
+# Sessions offered in the homework page's propose form ("from the session on").
 SESSIONS_OFFERED = 4
 
 
@@ -64,17 +64,22 @@ def load(space: Space) -> dict:
         homework_id__in=ids, stage=F("homework__stage")
     ).values_list("homework_id", "person_id"):
         confirmations.setdefault(homework_id, set()).add(person_id)
-    sessions = list(
-        TherapySession.objects.for_couple(space.couple).order_by("-planned_for", "-pk")[
-            :SESSIONS_OFFERED
-        ]
-    )
     return {
         "homework": open_homework,
         "occurrences": occurrence_rows(ids) if ids else {},
         "confirmations": confirmations,
-        "sessions": sessions,
     }
+
+
+def offered_sessions(space: Space) -> list:
+    """The sessions the homework page's propose form offers ("from the session
+    on"). Not part of the live part: it would go stale when a session is planned
+    (therapy pushes only its own part), so the dashboard's form leaves it out."""
+    return list(
+        TherapySession.objects.for_couple(space.couple).order_by("-planned_for", "-pk")[
+            :SESSIONS_OFFERED
+        ]
+    )
 
 
 def cards(space: Space, rows: dict, *, done_form=None) -> list:
@@ -113,7 +118,7 @@ def build(
         "on_homework_page": back == "homework",
         "homework_proposed": [c for c in every if c.homework.state == HomeworkState.PROPOSED],
         "homework_under_way": [c for c in every if c.homework.state == HomeworkState.ACCEPTED],
-        "homework_propose_form": propose_form or ProposeForm(sessions=rows["sessions"]),
+        "homework_propose_form": propose_form or ProposeForm(),
     }
 
 

@@ -61,12 +61,13 @@ def _respond(request: SpaceRequest, *, anchor="homework", status=200, **extra) -
     return response
 
 
-def _page(request: SpaceRequest, *, status=200, **extra) -> HttpResponse:
+def _page(request: SpaceRequest, *, status=200, propose_form=None, **extra) -> HttpResponse:
     space = request.space
     context = {
         "space": space,
         "history": _history(space),
         **part.PART.context(space, back="homework", **extra),
+        "page_propose_form": propose_form or ProposeForm(sessions=part.offered_sessions(space)),
     }
     return render(request, PAGE, context, status=status)
 
@@ -85,8 +86,7 @@ def homework_page(request: SpaceRequest) -> HttpResponse:
 @space_required
 def propose(request: SpaceRequest) -> HttpResponse:
     space = request.space
-    sessions = part.load(space)["sessions"]
-    form = ProposeForm(request.POST, sessions=sessions)
+    form = ProposeForm(request.POST, sessions=part.offered_sessions(space))
     if form.is_valid():
         try:
             homework = service.propose_homework(
