@@ -55,7 +55,7 @@ def load(space: Space) -> dict:
     open_homework = list(
         Homework.objects.for_couple(space.couple)
         .open()
-        .select_related("proposed_by", "session")
+        .select_related("proposed_by")
         .order_by("created_at", "pk")
     )
     ids = [homework.pk for homework in open_homework]
