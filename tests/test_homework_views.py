@@ -188,3 +188,17 @@ def test_homework_page_offers_sessions_to_propose_from_and_the_live_part_does_no
     # The dashboard's part is pushed on homework writes only: nothing of sessions in it.
     part = make_client(alice).get(reverse("part", args=["homework"])).content.decode()
     assert 'name="session"' not in part
+
+
+def test_homework_stale_confirm_with_htmx_shows_where_things_are_now(
+    make_client, alice, bob, staged
+):
+    url = reverse("homework_stage", args=[staged.pk])
+    for person in (alice, bob):
+        make_client(person).post(url, {"action": "confirm", "stage": 1})
+    response = make_client(alice).post(url, {"action": "confirm", "stage": 1}, htmx=True)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section id="homework"')  # swapped in place, not an error box
+    assert "Stage 2 of 4" in body
+    assert "This exercise has moved on since" in body

@@ -61,6 +61,13 @@ def _respond(request: SpaceRequest, *, anchor="homework", status=200, **extra) -
     return response
 
 
+def _refused(request: SpaceRequest, error: DomainError) -> HttpResponse:
+    """A write that cannot happen (the partner answered first, the stage moved
+    on): the homework as it now is, with the reason, in place of the old one."""
+    messages.warning(request, error.message)
+    return _respond(request, status=error.status)
+
+
 def _page(request: SpaceRequest, *, status=200, propose_form=None, **extra) -> HttpResponse:
     space = request.space
     context = {
@@ -114,15 +121,19 @@ def act(request: SpaceRequest, homework_id: int) -> HttpResponse:
     if not form.is_valid():
         return _respond(request, status=422)
     action = form.cleaned_data["action"]
-    if action == "accept":
-        service.accept_homework(space=request.space, homework_id=homework.pk)
-        messages.success(request, _("Accepted: it is yours together now"))
-    elif action == "set_aside":
-        service.set_aside_homework(space=request.space, homework_id=homework.pk)
-        messages.success(request, _("Put aside"))
-    else:
-        service.end_homework(space=request.space, homework_id=homework.pk)
-        messages.success(request, _("Ended"))
+    try:
+        if action == "accept":
+            service.accept_homework(space=request.space, homework_id=homework.pk)
+            said = _("Accepted: it is yours together now")
+        elif action == "set_aside":
+            service.set_aside_homework(space=request.space, homework_id=homework.pk)
+            said = _("Put aside")
+        else:
+            service.end_homework(space=request.space, homework_id=homework.pk)
+            said = _("Ended")
+    except DomainError as error:
+        return _refused(request, error)
+    messages.success(request, said)
     return _respond(request, anchor=f"homework-{homework.pk}")
 
 
@@ -147,7 +158,10 @@ def done(request: SpaceRequest, homework_id: int) -> HttpResponse:
 @login_required
 @space_required
 def done_remove(request: SpaceRequest, occurrence_id: int) -> HttpResponse:
-    service.remove_occurrence(space=request.space, occurrence_id=occurrence_id)
+    try:
+        service.remove_occurrence(space=request.space, occurrence_id=occurrence_id)
+    except DomainError as error:
+        return _refused(request, error)
     messages.success(request, _("Taken back"))
     return _respond(request)
 
@@ -161,15 +175,23 @@ def stage(request: SpaceRequest, homework_id: int) -> HttpResponse:
     if not form.is_valid():
         return _respond(request, status=422)
     action, number = form.cleaned_data["action"], form.cleaned_data["stage"]
-    if action == "confirm":
-        result = service.confirm_stage(space=request.space, homework_id=homework.pk, stage=number)
-        if result.advanced and result.homework.is_open:
-            messages.success(request, _("You are both ready: on to the next stage"))
-        elif result.advanced:
-            messages.success(request, _("You are both ready: this exercise is complete"))
+    try:
+        if action == "confirm":
+            result = service.confirm_stage(
+                space=request.space, homework_id=homework.pk, stage=number
+            )
+            if result.advanced and result.homework.is_open:
+                said = _("You are both ready: on to the next stage")
+            elif result.advanced:
+                said = _("You are both ready: this exercise is complete")
+            else:
+                said = _("Saved")
         else:
-            messages.success(request, _("Saved"))
-    else:
-        service.take_back_confirmation(space=request.space, homework_id=homework.pk, stage=number)
-        messages.success(request, _("Taken back"))
+            service.take_back_confirmation(
+                space=request.space, homework_id=homework.pk, stage=number
+            )
+            said = _("Taken back")
+    except DomainError as error:
+        return _refused(request, error)
+    messages.success(request, said)
     return _respond(request, anchor=f"homework-{homework.pk}")
