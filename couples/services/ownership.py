@@ -9,7 +9,8 @@ Order matters and lives in one place, ``delete_account``:
    the partner keeps what they wrote. Likewise the ways to be close the person
    proposed: those the partner answered or asked for stay (``author`` null, the
    name kept, in the dissolved couple's list) so the partner's answers keep what
-   they answered; the rest are deleted.
+   they answered; the rest are deleted. And homework the person proposed: what the
+   partner marked a time done on stays (``proposed_by`` null), the rest is deleted.
 3. Every Django session of the person is deleted, found through allauth's
    user sessions (one row per signed-in session), so every device is signed
    out without reading anybody else's session.
