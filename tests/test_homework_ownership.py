@@ -13,6 +13,7 @@ from couples.models import Homework, HomeworkOccurrence, StageConfirmation
 from couples.services import homework as service
 from couples.services import ownership
 from tests.factories import space_of
+from tests.test_ownership_delete import database_text
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +74,6 @@ def test_homework_deleting_an_account_keeps_what_the_partner_did_and_nothing_of_
     # bob's own proposal stays his; her notes on it went with her.
     assert Homework.objects.get(pk=bobs.pk).proposed_by == bob
     assert StageConfirmation.objects.get().person == bob
+    everything = database_text()
+    for hers in ("Hmw-an", "Hmw-an2", "Hmw-alone"):
+        assert hers not in everything
