@@ -28,11 +28,11 @@ NOTICE_RETENTION = datetime.timedelta(days=14)
 
 
 class NoticeKind(models.TextChoices):
-    ASK = "ask", "An ask for me"
-    ANSWER = "answer", "An answer or card to my ask"
-    RAIN_CHECK = "rain_check", "My own rain check’s time"
-    AGENDA = "agenda", "A change to our agenda in the day before a session"
-    STATEMENT = "statement", "A new or changed statement from my partner"
+    ASK = "ask", _("An ask for me")
+    ANSWER = "answer", _("An answer or card to my ask")
+    RAIN_CHECK = "rain_check", _("My own rain check’s time")
+    AGENDA = "agenda", _("A change to our agenda in the day before a session")
+    STATEMENT = "statement", _("A new or changed statement from my partner")
     HOMEWORK = "homework", _("Homework my partner proposed, or ours moving to its next stage")
 
 
