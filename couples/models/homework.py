@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..domain.homework import exercise_choices, exercise_for
 from .linking import Couple
@@ -34,7 +35,7 @@ class HomeworkState(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     ACCEPTED = "accepted", _("Ours")
     SET_ASIDE = "set_aside", _("Put aside")
-    ENDED = "ended", _("Ended")
+    ENDED = "ended", pgettext_lazy("homework", "Ended")
 
 
 OPEN_STATES = (HomeworkState.PROPOSED, HomeworkState.ACCEPTED)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from ..access import get_homework_for_member
@@ -130,7 +131,7 @@ def act(request: SpaceRequest, homework_id: int) -> HttpResponse:
             said = _("Put aside")
         else:
             service.end_homework(space=request.space, homework_id=homework.pk)
-            said = _("Ended")
+            said = pgettext("homework", "Ended")
     except DomainError as error:
         return _refused(request, error)
     messages.success(request, said)
