@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from ..domain.homework import exercise_choices
 from ..models.homework import HOMEWORK_TEXT_MAX, OCCURRENCE_NOTE_MAX
@@ -48,9 +49,10 @@ class ProposeForm(LeanForm, forms.Form):
             ("", _("Something in our own words")),
             *exercise_choices(),
         ]
+        day = pgettext("date format: 3 December 2026", "j F Y")
         self.fields["session"].choices = [
             ("", _("No session")),
-            *((session.pk, date_format(session.planned_for, "j F Y")) for session in sessions),
+            *((session.pk, date_format(session.planned_for, day)) for session in sessions),
         ]
 
     def clean(self):
