@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.timezones import zone_of
 
@@ -29,6 +30,7 @@ from .models import (
     Ask,
     AskAnswer,
     Couple,
+    Homework,
     Membership,
     PatternSharing,
     RainCheck,
@@ -694,3 +696,18 @@ def agreed_changes_between(space: Space, start, end) -> list:
         last.pop(change.activity_id, None)
         last[change.activity_id] = change
     return list(last.values())
+
+
+# --- Homework between sessions ---------------------------------------------------------
+
+
+def get_homework_for_member(space: Space, homework_id, *, lock: bool = False) -> Homework:
+    """Homework of the person's *current* couple; 404 for everyone else (outsiders,
+    and both former partners once the couple is dissolved)."""
+    queryset = Homework.objects.filter(pk=homework_id, couple=space.couple)
+    if lock:
+        queryset = queryset.select_for_update()
+    homework = queryset.first()
+    if homework is None:
+        raise NotFound(gettext("That homework is not in your shared space."))
+    return homework

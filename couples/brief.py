@@ -47,6 +47,7 @@ from .access import (
     visible_timing_grids,
 )
 from .brief_checkins import checkins_section
+from .brief_homework import homework_section
 from .domain.overlap import heatmap, legend
 from .models import AgreedListChange, RainCheck, TherapySession
 from .parts import moment as moment_part
@@ -232,6 +233,7 @@ SECTION_BUILDERS = (
     agreed_changes_section,
     patterns_section,
     checkins_section,
+    homework_section,
     reflections_section,
 )
 

@@ -25,6 +25,8 @@ from .models import (
     AlternativeAnswer,
     Ask,
     AskAnswer,
+    Homework,
+    HomeworkOccurrence,
     Membership,
     NoticeKind,
     NotificationChoice,
@@ -33,6 +35,7 @@ from .models import (
     PushDevice,
     RainCheck,
     Reflection,
+    StageConfirmation,
     Statement,
     StatementQuestion,
     TherapistLinkConsent,
@@ -255,6 +258,62 @@ def therapist_links_section(user):
     return rows
 
 
+# --- homework between sessions: what I proposed, the times I marked, my "ready"s ---
+
+
+def homework_proposed_section(user):
+    """Homework the person proposed, with its state and stage (never who put a
+    proposal aside: nothing records it)."""
+    rows = Homework.objects.filter(proposed_by=user).select_related("session")
+    return [
+        {
+            "couple": h.couple_id,
+            "homework": h.pk,
+            "text": h.text,
+            "exercise": h.exercise,
+            "stage": h.stage,
+            "state": h.state,
+            "session_date": h.session.planned_for.isoformat() if h.session else None,
+            "created_at": _when(h.created_at),
+            "accepted_at": _when(h.accepted_at),
+            "closed_at": _when(h.closed_at),
+        }
+        for h in rows.order_by("created_at", "pk")
+    ]
+
+
+def homework_done_section(user):
+    """The times the person marked done, with their own notes. The homework is
+    named by its number (and exercise), not by words a partner may have written."""
+    rows = HomeworkOccurrence.objects.filter(done_by=user).select_related("homework")
+    return [
+        {
+            "couple": o.couple_id,
+            "homework": o.homework_id,
+            "exercise": o.homework.exercise,
+            "done_on": o.done_on.isoformat(),
+            "stage": o.stage,
+            "note": o.note,
+            "created_at": _when(o.created_at),
+        }
+        for o in rows.order_by("done_on", "pk")
+    ]
+
+
+def stage_confirmations_section(user):
+    rows = StageConfirmation.objects.filter(person=user).select_related("homework")
+    return [
+        {
+            "couple": c.homework.couple_id,
+            "homework": c.homework_id,
+            "exercise": c.homework.exercise,
+            "stage": c.stage,
+            "created_at": _when(c.created_at),
+        }
+        for c in rows.order_by("created_at", "pk")
+    ]
+
+
 # --- the moment: my asks, my answers to my partner's asks, my rain checks -----------
 
 
@@ -435,6 +494,9 @@ SECTIONS = {
     "notifications": notifications_section,
     "pattern_sharing": pattern_sharing_section,
     "checkins": checkins_section,
+    "homework_proposed": homework_proposed_section,
+    "homework_done": homework_done_section,
+    "stage_confirmations": stage_confirmations_section,
 }
 
 

@@ -25,6 +25,7 @@ import logging
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.timezones import zone_of
 
@@ -38,6 +39,8 @@ from .access import person_and_space
 from .domain.moment import Slot
 from .models import (
     Ask,
+    Homework,
+    HomeworkState,
     Notice,
     NoticeKind,
     NotificationChoice,
@@ -61,6 +64,7 @@ WHERE = {
     NoticeKind.RAIN_CHECK: "/#moment",
     NoticeKind.AGENDA: "/#therapy",
     NoticeKind.STATEMENT: "/#statements",
+    NoticeKind.HOMEWORK: "/#homework",
 }
 
 
@@ -111,7 +115,26 @@ def _still_worth_saying(notice: Notice, person, space, now) -> bool:
         return Statement.objects.filter(
             pk=about, couple=couple, author=space.partner, retired_at=None
         ).exists()
+    if kind == NoticeKind.HOMEWORK:
+        return _homework_still_news(notice, space)
     return False
+
+
+def _homework_still_news(notice: Notice, space) -> bool:
+    """A proposal still waiting for this person; a stage moved on still current
+    (or the exercise completed by it)."""
+    from .services.homework import moved_on_key, proposed_key
+
+    homework = Homework.objects.filter(pk=notice.about_id, couple=space.couple).first()
+    if homework is None:
+        return False
+    if notice.key == proposed_key(homework):
+        return homework.state == HomeworkState.PROPOSED and homework.proposed_by_id == (
+            space.partner.pk
+        )
+    return homework.state != HomeworkState.SET_ASIDE and notice.key == moved_on_key(
+        homework, homework.stage - 1 if homework.is_open else homework.stage
+    )
 
 
 def _tag(notice: Notice) -> str:
@@ -121,6 +144,12 @@ def _tag(notice: Notice) -> str:
         settings.SECRET_KEY.encode(), f"{notice.person_id}:{notice.key}".encode(), hashlib.sha256
     )
     return "cg-" + digest.hexdigest()[:16]
+
+
+def _homework_detail(notice: Notice, partner: str) -> str:
+    if notice.key.endswith(":proposed"):
+        return gettext("%(name)s proposed homework") % {"name": partner}
+    return gettext("Your homework moved on to its next stage")
 
 
 def message_for(notice: Notice, choice: NotificationChoice, space) -> push.Message:
@@ -134,6 +163,7 @@ def message_for(notice: Notice, choice: NotificationChoice, space) -> push.Messa
             NoticeKind.RAIN_CHECK: "A time you offered is here",
             NoticeKind.AGENDA: f"{partner} changed your agenda for the next session",
             NoticeKind.STATEMENT: f"{partner} updated what their no means",
+            NoticeKind.HOMEWORK: _homework_detail(notice, partner),
         }.get(notice.kind, DISCREET)
     return push.Message(title=TITLE, body=body, tag=_tag(notice), url=WHERE.get(notice.kind, "/"))
 

@@ -5,6 +5,7 @@ from .views import (
     brief,
     checkins,
     dashboard,
+    homework,
     linking,
     moment,
     notifications,
@@ -158,5 +159,15 @@ urlpatterns = [
         "alternatives/<int:activity_id>/withdraw/",
         alternatives.withdraw,
         name="alternatives_withdraw",
+    ),
+    path("homework/", homework.homework_page, name="homework"),
+    path("homework/propose/", homework.propose, name="homework_propose"),
+    path("homework/<int:homework_id>/act/", homework.act, name="homework_act"),
+    path("homework/<int:homework_id>/done/", homework.done, name="homework_done"),
+    path("homework/<int:homework_id>/stage/", homework.stage, name="homework_stage"),
+    path(
+        "homework/times/<int:occurrence_id>/remove/",
+        homework.done_remove,
+        name="homework_done_remove",
     ),
 ]

@@ -185,7 +185,14 @@ def test_push_nothing_is_ever_sent_about_private_answers_reflections_or_patterns
     assert endpoint.nothing_received()
     assert not Notice.objects.exists()
     # No kind exists for them at all.
-    assert set(NoticeKind.values) == {"ask", "answer", "rain_check", "agenda", "statement"}
+    assert set(NoticeKind.values) == {
+        "ask",
+        "answer",
+        "rain_check",
+        "agenda",
+        "statement",
+        "homework",
+    }
 
 
 def test_push_nothing_is_recorded_for_someone_who_chose_nothing(

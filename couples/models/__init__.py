@@ -3,6 +3,7 @@ relationship; every piece of content belongs to its author (see linking.py)."""
 
 from .alternatives import AgreedListChange, AlternativeActivity, AlternativeAnswer
 from .checkins import Appreciation, CheckIn, CheckInEntry
+from .homework import Homework, HomeworkOccurrence, HomeworkState, StageConfirmation
 from .linking import Couple, Invite, InviteAttempt, Membership
 from .moment import Ask, AskAnswer, AskFor, AskWhen, PartOfDay, RainCheck
 from .notifications import Notice, NoticeKind, NotificationChoice, PushDevice
@@ -33,6 +34,9 @@ __all__ = [
     "CheckIn",
     "CheckInEntry",
     "Couple",
+    "Homework",
+    "HomeworkOccurrence",
+    "HomeworkState",
     "Invite",
     "InviteAttempt",
     "Membership",
@@ -46,6 +50,7 @@ __all__ = [
     "RainCheck",
     "Reason",
     "Reflection",
+    "StageConfirmation",
     "Statement",
     "StatementQuestion",
     "StatementRevision",

@@ -33,6 +33,7 @@ class NoticeKind(models.TextChoices):
     RAIN_CHECK = "rain_check", _("My own rain check’s time")
     AGENDA = "agenda", _("A change to our agenda in the day before a session")
     STATEMENT = "statement", _("A new or changed statement from my partner")
+    HOMEWORK = "homework", _("Homework my partner proposed, or ours moving to its next stage")
 
 
 class PushDevice(models.Model):
@@ -72,6 +73,7 @@ class NotificationChoice(models.Model):
     rain_check = models.BooleanField(default=False)
     agenda = models.BooleanField(default=False)
     statement = models.BooleanField(default=False)
+    homework = models.BooleanField(default=False)
     # Off: "Common Ground" / "Something new from your partner", whatever happened.
     detail = models.BooleanField(default=False)
     # Local times in the person's own zone; equal times mean no quiet hours.

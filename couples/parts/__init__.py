@@ -32,6 +32,7 @@ from ..forms.linking import JoinForm
 from . import (
     alternatives,
     checkins,
+    homework,
     moment,
     partner,
     patterns,
@@ -55,6 +56,7 @@ PARTS: dict[str, Part] = {
         alternatives.MINE,
         reflections.PART,
         therapy.PART,
+        homework.PART,
         patterns.PART,
         patterns.MINE,
         checkins.APPRECIATIONS,

@@ -9,7 +9,8 @@ Order matters and lives in one place, ``delete_account``:
    the partner keeps what they wrote. Likewise the ways to be close the person
    proposed: those the partner answered or asked for stay (``author`` null, the
    name kept, in the dissolved couple's list) so the partner's answers keep what
-   they answered; the rest are deleted.
+   they answered; the rest are deleted. And homework the person proposed: what the
+   partner marked a time done on stays (``proposed_by`` null), the rest is deleted.
 3. Every Django session of the person is deleted, found through allauth's
    user sessions (one row per signed-in session), so every device is signed
    out without reading anybody else's session.
@@ -43,6 +44,8 @@ from ..models import (
     AlternativeActivity,
     AlternativeAnswer,
     Ask,
+    Homework,
+    HomeworkOccurrence,
     Membership,
     TherapySession,
 )
@@ -75,6 +78,7 @@ def delete_account(*, user, password=None, confirmed_just_now=False):
         broadcast.session_changed(user=user.pk)
         _delete_sessions_planned_alone(user)
         _delete_proposals_nobody_else_needs(user)
+        _delete_homework_nobody_else_needs(user)
         _end_django_sessions(user)
         _forget_login_records(user)
         user_id = user.pk
@@ -119,3 +123,14 @@ def _forget_login_records(user):
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         for address in addresses:
             model.objects.filter(username__iexact=address).delete()
+
+
+def _delete_homework_nobody_else_needs(user):
+    """Homework the person proposed goes with them, unless the partner marked a
+    time done on it: then it stays, in the dissolved couple and without a
+    proposer, so the partner's notes keep what they were about (their own
+    times, notes and confirmations go by cascade with the person)."""
+    done_by_others = HomeworkOccurrence.objects.filter(homework=OuterRef("pk")).exclude(
+        done_by=user
+    )
+    Homework.objects.filter(proposed_by=user).exclude(Exists(done_by_others)).delete()

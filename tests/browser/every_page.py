@@ -188,6 +188,7 @@ PAGES = [
         "Confirm your password (before the journal)",
         query="?next=/reflections/",
     ),
+    Page("homework", "homework", ALICE, "Homework between sessions"),
     Page("therapy-sessions", "therapy_sessions", ALICE, "Therapy sessions"),
     Page(
         "therapy-session",
@@ -349,6 +350,7 @@ def furnish_every_page():
         space=theirs, session_id=session.pk, therapist_name="Dr. Okafor", days=14
     )
     past_checkin = _furnish_checkins(mine, theirs)
+    _homework(mine, theirs)
     return SimpleNamespace(
         past_checkin=past_checkin,
         therapist_token=therapist_token,
@@ -377,6 +379,21 @@ def _furnish_checkins(mine, theirs):
     checkins.save_went_well(space=mine, text="We ate together four evenings.")
     checkins.save_topic(space=mine, text="Less phone time in bed.")
     return past
+
+
+def _homework(mine, theirs):
+    """A staged exercise under way with a time done, and a proposal to answer."""
+    from couples.services import homework
+
+    focus = homework.propose_homework(
+        space=theirs, exercise="sensate_focus", text="As we said with Dr. Reyes: Sunday evenings."
+    )
+    homework.accept_homework(space=mine, homework_id=focus.pk)
+    homework.mark_done(
+        space=mine, homework_id=focus.pk, done_on=datetime.date.today(), note="Slow, and nice."
+    )
+    homework.confirm_stage(space=theirs, homework_id=focus.pk, stage=1)
+    homework.propose_homework(space=theirs, text="A walk after dinner, twice this week")
 
 
 def screenshots_index(pages, widths):

@@ -527,6 +527,44 @@ ROWS = [
         safe_writes=("couples_therapistlinkview", "couples_couple"),
         reason="the same copy as a PDF, for the working link only",
     ),
+    # Homework between sessions (world.py: alice's staged exercise, accepted by bob,
+    # with a time alice marked done). The couple's: a stranger gets 404.
+    Row(
+        "homework",
+        roles(anonymous=app_anonymous(post=False), signed_in=fn(GET=200)),
+        reason="one's own couple's homework; no ids",
+    ),
+    Row(
+        "homework_propose",
+        roles(anonymous=app_anonymous(get=False), signed_in=fn(POST=422)),
+        reason="a proposal in one's own couple; empty: 422",
+    ),
+    *(
+        Row(
+            name,
+            roles(
+                anonymous=app_anonymous(get=False),
+                signed_in=fn(POST=422),
+                outsider=fn(POST=404),
+            ),
+            kwargs=lambda w: {"homework_id": w.objects["homework"].pk},
+            idor_kwargs=lambda w: {"homework_id": w.foreign["homework"].pk},
+            reason="the couple's homework; nothing chosen: 422",
+        )
+        for name in ("homework_act", "homework_done", "homework_stage")
+    ),
+    Row(
+        "homework_done_remove",
+        roles(
+            anonymous=app_anonymous(get=False),
+            owner=statuses(POST=302, HX_POST=200),
+            partner=fn(POST=403),
+            outsider=fn(POST=404),
+        ),
+        kwargs=lambda w: {"occurrence_id": w.objects["homework_time"].pk},
+        idor_kwargs=lambda w: {"occurrence_id": w.foreign["homework_time"].pk},
+        reason="only who marked a time takes it back (bob: 403); a stranger: 404",
+    ),
     # Alternatives (answers private; only mutual yeses shared)
     Row(
         "alternatives",

@@ -296,6 +296,34 @@ def _therapist_links(world, session, carols):
     )
 
 
+HOMEWORK_CANARIES = ("Hmw7-homework-text-canary", "Hmw7-homework-note-canary")
+
+
+def _homework(proposer, accepter, text, note):
+    import datetime
+
+    from couples.services import homework
+
+    made = homework.propose_homework(space=space_of(proposer), exercise="sensate_focus", text=text)
+    homework.accept_homework(space=space_of(accepter), homework_id=made.pk)
+    time = homework.mark_done(
+        space=space_of(proposer), homework_id=made.pk, done_on=datetime.date.today(), note=note
+    )
+    return made, time
+
+
+@planter
+def homework_area(world):
+    world.objects["homework"], world.objects["homework_time"] = _homework(
+        world.alice, world.bob, *HOMEWORK_CANARIES
+    )
+    world.foreign["homework"], world.foreign["homework_time"] = _homework(
+        world.carol, world.dave, "carol's homework", "carol's note"
+    )
+    yield Canary(HOMEWORK_CANARIES[0], COUPLE, "the couple's homework, alice's words")
+    yield Canary(HOMEWORK_CANARIES[1], COUPLE, "alice's note on a time she did it")
+
+
 MOMENT_CARD_CANARIES = {
     "acknowledgement": "Mmt7-acknowledgement-canary",
     "reason": "Mmt7-reason-canary",
