@@ -71,15 +71,17 @@ def test_homework_brief_is_the_same_in_both_copies(make_client, alice, bob, live
     assert _section(_brief(make_client(alice), lived)) == _section(_brief(make_client(bob), lived))
 
 
-def test_homework_brief_without_an_earlier_session_covers_everything_up_to_it(
+def test_homework_brief_without_an_earlier_session_covers_the_brief_s_four_weeks(
     make_client, alice, bob, couple
 ):
+    # The same period as every other section of the brief (couples.brief.session_period).
     session = therapy.plan_session(space=space_of(alice), planned_for=_days_ago(-1))
     walk = service.propose_homework(space=space_of(alice), text="Hmw-first-walk")
     service.accept_homework(space=space_of(bob), homework_id=walk.pk)
-    service.mark_done(space=space_of(bob), homework_id=walk.pk, done_on=_days_ago(30), note="n1")
+    service.mark_done(space=space_of(bob), homework_id=walk.pk, done_on=_days_ago(30), note="n-old")
+    service.mark_done(space=space_of(bob), homework_id=walk.pk, done_on=_days_ago(20), note="n-new")
     section = _section(_brief(make_client(alice), session))
-    assert "Up to this session on" in section and "n1" in section
+    assert "n-new" in section and "n-old" not in section
 
 
 def test_homework_brief_pdf_holds_the_homework(make_client, alice, lived):
