@@ -1,0 +1,49 @@
+"""The few words the page's scripts say themselves (static/js/*.js), in the
+reader's language: rendered into every page as one JSON data block
+(``{{ js_text|json_script:"js-text" }}`` in base.html), read by
+static/js/text.js. No JavaScript catalogue to serve and cache: the words
+arrive with the page, in the page's language, and the CSP stays as it is.
+Placeholders are ``%(name)s``, filled by ``cgText(key, values)``."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+JS_TEXT = {
+    # static/js/live.js
+    "live_paused_elsewhere": _(
+        "Live updates are paused here: this dashboard is open on many other devices or "
+        "tabs. Reload the page to make this one live again. What you save is kept."
+    ),
+    # static/js/week.js
+    "try_again": _("Please try again."),
+    "signed_out": _("You are signed out. Sign in again, then try once more."),
+    "connection_dropped": _("The connection dropped. Tap the time again to try once more."),
+    "not_saved": _("Not saved: %(problem)s"),
+    "saved_cell": _("Saved: %(where)s, %(level)s."),
+    "level_u": pgettext_lazy("timing level", "usually open"),
+    "level_s": pgettext_lazy("timing level", "sometimes"),
+    "level_r": pgettext_lazy("timing level", "rarely"),
+    "level_-": pgettext_lazy("timing level", "not said"),
+    "short_u": pgettext_lazy("timing level, short", "Usually"),
+    "short_s": pgettext_lazy(
+        "timing level, short", "Some­times"
+    ),  # a soft hyphen: the narrow cell breaks there
+    "short_r": pgettext_lazy("timing level, short", "Rarely"),
+    # static/js/starters.js
+    "added_to": _("Added to “%(label)s”"),
+    # static/js/push.js
+    "push_unsupported": _("This browser cannot show notifications from a web app."),
+    "push_on": _("Notifications are on for this device."),
+    "push_off": _("Notifications are off for this device."),
+    "push_not_allowed": _(
+        "This browser is not allowed to show notifications; you can allow it in its site settings."
+    ),
+    "push_not_saved": _("The server could not save this device."),
+    "push_on_failed": _("Notifications could not be turned on."),
+    "push_off_failed": _("Notifications could not be turned off; please try again."),
+}
+
+
+def js_text(request) -> dict:
+    """Context processor: the scripts' words (lazy: only pages that render them pay)."""
+    return {"js_text": JS_TEXT}
