@@ -99,7 +99,7 @@ def place_name(name: str) -> str:
     the placeless zones by what they are."""
     if name in PLACELESS:
         return str(PLACELESS[name])
-    _area, _, rest = name.partition("/")
+    _area, _sep, rest = name.partition("/")
     pieces = [piece.replace("_", " ") for piece in (rest or name).split("/")]
     if len(pieces) > 1:
         return f"{pieces[-1]} ({', '.join(pieces[:-1])})"
@@ -121,7 +121,7 @@ def time_zone_choices(current: str = "", now: datetime.datetime | None = None) -
     is always offered, even an alias no list would show."""
     groups = defaultdict(list)
     for name in known_time_zones():
-        area, _, rest = name.partition("/")
+        area, _sep, rest = name.partition("/")
         if area in AREAS and rest:
             groups[area].append(name)
     choices = []
