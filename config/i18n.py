@@ -5,6 +5,7 @@ static/js/text.js. No JavaScript catalogue to serve and cache: the words
 arrive with the page, in the page's language, and the CSP stays as it is.
 Placeholders are ``%(name)s``, filled by ``cgText(key, values)``."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -45,5 +46,7 @@ JS_TEXT = {
 
 
 def js_text(request) -> dict:
-    """Context processor: the scripts' words (lazy: only pages that render them pay)."""
-    return {"js_text": JS_TEXT}
+    """Context processor: the scripts' words (lazy: only pages that render them
+    pay), and the languages as the footer's switch names them: each in itself
+    ("English", "Español"), never translated into the page's language."""
+    return {"js_text": JS_TEXT, "site_languages": settings.LANGUAGES}

@@ -156,6 +156,7 @@ def test_signed_out_the_browser_chooses_and_the_switch_remembers(make_client):
     page = browser.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9").content.decode()
     assert "Inicia sesión en Common Ground" in page and 'lang="es"' in page
     assert 'action="/i18n/setlang/"' in page  # the footer's switch, a plain form
+    assert ">English</option>" in page and ">Español</option>" in page  # each in itself
     page = browser.get("/accounts/login/").content.decode()
     assert "Log in to Common Ground" in page
     response = browser.post("/i18n/setlang/", {"language": "es", "next": "/accounts/login/"})
