@@ -315,3 +315,43 @@ def test_a_notification_is_in_the_recipients_language(alice, bob, couple):
         else:
             assert detailed == "Alice answered your ask"
             assert discreet == "Something new from your partner"
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_each_partners_socket_speaks_their_own_language(make_client, alice, bob, couple):
+    """Over the real socket: her account says Spanish; he follows a browser
+    that asks for English, then one that asks for Spanish."""
+    from asgiref.sync import sync_to_async
+    from channels.testing import WebsocketCommunicator
+    from django.test import override_settings
+
+    from config.asgi import application
+    from tests.realtime_support import ORIGIN, close_quietly, cookie_header, frames_until
+
+    await sync_to_async(_spanish)(alice)
+
+    async def socket_of(person, accept_language):
+        client = await sync_to_async(make_client)(person)
+        await sync_to_async(client.get)("/")
+        headers = [
+            (b"host", b"127.0.0.1"),
+            (b"origin", ORIGIN),
+            (b"cookie", cookie_header(client)),
+            (b"accept-language", accept_language),
+        ]
+        socket = WebsocketCommunicator(application, "/ws/space/", headers=headers)
+        connected, _ = await socket.connect(timeout=5)
+        assert connected
+        await socket.receive_from(timeout=5)  # hello
+        return socket
+
+    with override_settings(REALTIME_PRESENCE_INTERVAL=0.2):
+        hers = await socket_of(alice, b"en")
+        his = await socket_of(bob, b"en")
+        assert ">aquí ahora<" in (await frames_until(hers, 'id="partner-presence"'))[-1]
+        assert ">here now<" in (await frames_until(his, 'id="partner-presence"'))[-1]
+        await close_quietly(his)
+        his = await socket_of(bob, b"es-MX,es;q=0.9")
+        assert ">aquí ahora<" in (await frames_until(his, 'id="partner-presence"'))[-1]
+        await close_quietly(hers, his)
