@@ -48,6 +48,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import push_url, reswap, retarget
@@ -149,14 +151,14 @@ class ConfirmPasswordForm(forms.Form):
     re-authentication record."""
 
     reauth_password = forms.CharField(
-        label="Your password",
+        label=gettext_lazy("Your password"),
         strip=False,
         max_length=1024,
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
     reauth_code = forms.CharField(
-        label="Or a code from your authenticator app (or a recovery code)",
+        label=gettext_lazy("Or a code from your authenticator app (or a recovery code)"),
         max_length=64,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
@@ -172,7 +174,7 @@ class ConfirmPasswordForm(forms.Form):
             del self.fields[PASSWORD_FIELD]
             if self.offers_code:
                 code_field = self.fields[CODE_FIELD]
-                code_field.label = "A code from your authenticator app (or a recovery code)"
+                code_field.label = _("A code from your authenticator app (or a recovery code)")
                 code_field.widget.attrs["autofocus"] = True
         if not self.offers_code:
             del self.fields[CODE_FIELD]
@@ -183,7 +185,7 @@ class ConfirmPasswordForm(forms.Form):
         code = (cleaned.get(CODE_FIELD) or "").strip()
         if password:
             if not self.user.check_password(password):
-                self.add_error(PASSWORD_FIELD, "That password does not match. Please try again.")
+                self.add_error(PASSWORD_FIELD, _("That password does not match. Please try again."))
             return cleaned
         if code:
             from .mfa_forms import ReauthenticateForm
@@ -194,11 +196,11 @@ class ConfirmPasswordForm(forms.Form):
                     self.add_error(CODE_FIELD, message)
             return cleaned
         if self.offers_password:
-            self.add_error(PASSWORD_FIELD, "Enter your password to continue.")
+            self.add_error(PASSWORD_FIELD, _("Enter your password to continue."))
         elif self.offers_code:
-            self.add_error(CODE_FIELD, "Enter a code to continue.")
+            self.add_error(CODE_FIELD, _("Enter a code to continue."))
         else:
-            raise forms.ValidationError("Please confirm with your passkey.")
+            raise forms.ValidationError(_("Please confirm with your passkey."))
         return cleaned
 
     def record(self, request):

@@ -19,6 +19,8 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic.edit import FormView
 
 from .sessions import last_seen
@@ -36,12 +38,12 @@ _BROWSERS = [
     ("Safari", "Safari"),
 ]
 _SYSTEMS = [
-    ("iPhone", "an iPhone"),
-    ("iPad", "an iPad"),
+    ("iPhone", pgettext_lazy("device", "an iPhone")),
+    ("iPad", pgettext_lazy("device", "an iPad")),
     ("Android", "Android"),
     ("Windows", "Windows"),
-    ("Mac OS X", "a Mac"),
-    ("Macintosh", "a Mac"),
+    ("Mac OS X", pgettext_lazy("device", "a Mac")),
+    ("Macintosh", pgettext_lazy("device", "a Mac")),
     ("CrOS", "ChromeOS"),
     ("Linux", "Linux"),
 ]
@@ -53,8 +55,13 @@ def device_name(user_agent):
     browser = next((name for token, name in _BROWSERS if re.search(token, user_agent)), None)
     system = next((name for token, name in _SYSTEMS if token in user_agent), None)
     if browser and system:
-        return f"{browser} on {system}"
-    return browser or (f"A browser on {system}" if system else "An unknown browser")
+        # Translators: a browser and a system, e.g. "Safari on an iPhone".
+        return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
+    if browser:
+        return browser
+    if system:
+        return _("A browser on %(system)s") % {"system": system}
+    return _("An unknown browser")
 
 
 def coarse_place(address, here):
@@ -67,18 +74,19 @@ def coarse_place(address, here):
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
-        return "An unknown network"
+        return _("An unknown network")
     if ip.is_unspecified:
-        return "An unknown network"
+        return _("An unknown network")
     if here and address == here:
-        return "The network this device uses now"
+        return _("The network this device uses now")
     if ip.version == 4:
         first, second = str(ip).split(".")[:2]
-        return f"Another network (starts {first}.{second}.…)"
-    groups = ip.exploded.split(":")[:2]
-    return (
-        f"Another network (starts {groups[0].lstrip('0') or '0'}:{groups[1].lstrip('0') or '0'}:…)"
-    )
+        start = f"{first}.{second}.…"
+    else:
+        groups = ip.exploded.split(":")[:2]
+        start = f"{groups[0].lstrip('0') or '0'}:{groups[1].lstrip('0') or '0'}:…"
+    # Translators: the start of an IP address, e.g. "203.0.…".
+    return _("Another network (starts %(start)s)") % {"start": start}
 
 
 class EndSessionsForm(forms.Form):
@@ -106,7 +114,9 @@ class EndSessionsForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("end") and not cleaned.get("session") and not self.errors:
-            raise forms.ValidationError("Choose a session to log out, or log out everywhere else.")
+            raise forms.ValidationError(
+                _("Choose a session to log out, or log out everywhere else.")
+            )
         return cleaned
 
     def save(self, request):
@@ -159,9 +169,9 @@ class SessionListView(ListUserSessionsView):
         if ended == "current":  # allauth's logout said so already
             return redirect("account_login")
         text = (
-            "You are logged out everywhere else."
+            _("You are logged out everywhere else.")
             if ended == "others"
-            else "That session is logged out."
+            else _("That session is logged out.")
         )
         messages.success(self.request, text)
         return redirect("usersessions_list")

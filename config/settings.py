@@ -301,9 +301,12 @@ MFA_RECOVERY_CODES_SHOW_ONCE = True
 # WebAuthn wants https; outside production http://localhost is allowed (tests, dev).
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 # The code forms add a limit of wrong codes per person (accounts/mfa_forms.py).
+# Turning off the last passkey or app also asks for the password (the passkey's
+# removal form is set in accounts/mfa_views.py: allauth has no key for it).
 MFA_FORMS = {
     "authenticate": "accounts.mfa_forms.AuthenticateForm",
     "reauthenticate": "accounts.mfa_forms.ReauthenticateForm",
+    "deactivate_totp": "accounts.mfa_forms.DeactivateTOTPForm",
 }
 
 # Login throttling per (username, IP) with a cool-off, never a permanent lockout.
@@ -338,7 +341,12 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # (5 per 5 minutes): anyone who knows an email address (a controlling partner)
 # could keep that person locked out. axes locks (account, address) pairs instead;
 # allauth keeps only its per-address limit.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip", "mfa_code": "5/300s/key"}
+# Wrong passwords when removing the last passkey or app: 5 in 5 minutes per person.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip",
+    "mfa_code": "5/300s/key",
+    "mfa_remove_last": "5/300s/key",
+}
 
 # --- Background tasks ------------------------------------------------------------
 # One queue in the database, drained by `manage.py worker` (the `worker` service in

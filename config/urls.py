@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import reauth, session_views
+from accounts import mfa_views, reauth, session_views
 from accounts import views as account_views
 from config import health
 from couples.views import ownership
@@ -21,6 +21,13 @@ urlpatterns = [
     path("accounts/delete/", ownership.account_delete, name="account_delete"),
     # allauth's sessions list in our words; its ending closes sockets (accounts/session_views.py).
     path("accounts/sessions/", session_views.sessions, name="usersessions_list"),
+    # allauth's passkey removal, with a form that asks for the password when it is the
+    # last passkey or app (accounts/mfa_views.py).
+    path(
+        "accounts/2fa/webauthn/keys/<int:pk>/remove/",
+        mfa_views.remove_passkey,
+        name="mfa_remove_webauthn",
+    ),
     path("accounts/", include("allauth.urls")),
 ]
 # Off in production unless the operator names its path (settings.ADMIN_PATH).

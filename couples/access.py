@@ -335,13 +335,13 @@ def my_answer_rows(space: Space) -> list:
     return list(
         AlternativeActivity.objects.for_couple(space.couple)
         .annotate(my_answer=Subquery(mine))
-        .only("pk", "name", "position", "name_key")
+        .only("pk", "name", "catalogue_key", "position", "name_key")
     )
 
 
 def agreed_activities(space: Space) -> list:
     """The shared list: activities both current partners said yes to. One query."""
-    return list(AlternativeActivity.objects.agreed_in(space).only("pk", "name"))
+    return list(AlternativeActivity.objects.agreed_in(space).only("pk", "name", "catalogue_key"))
 
 
 # --- The moment: asks, answers, rain checks -------------------------------------------

@@ -15,7 +15,8 @@ Sections are small builder functions ``(user) -> value`` listed in ``SECTIONS``;
 the document's keys are exactly those names, in that order.
 """
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from .domain.overlap import DAYS, LEVELS, PARTS
 from .models import (
@@ -372,15 +373,33 @@ SECTIONS = {
 }
 
 
+def _plain(value):
+    """Lazy translations (the labels) as plain text, all the way down."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_plain(item) for item in value)
+    return value
+
+
 def build_export(user):
-    document = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "exported_at": _when(timezone.now()),
-    }
-    for name, builder in SECTIONS.items():
-        document[name] = builder(user)
-    return document
+    """The document is a data format: its keys, values and the ``*_label``
+    fields beside the values are English whatever language the person reads
+    the site in (a reader of the file, or a program, can rely on them); the
+    person's own words are exactly as they wrote them (docs/decisions.md)."""
+    with translation.override("en"):
+        document = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "exported_at": _when(timezone.now()),
+        }
+        for name, builder in SECTIONS.items():
+            document[name] = builder(user)
+        return _plain(document)
 
 
 def filename(now=None):

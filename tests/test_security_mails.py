@@ -120,7 +120,8 @@ def test_an_authenticator_app_added_then_removed_mails_each_once(make_client, al
         "[Common Ground] An authenticator app was added",
     ]
     mail.outbox.clear()
-    response = client.post(reverse("mfa_deactivate_totp"))
+    # The app is her last factor: turning it off asks for the password as well.
+    response = client.post(reverse("mfa_deactivate_totp"), {"current_password": PASSWORD})
     assert response.status_code == 302
     message = only_mail_to(alice)
     assert message.subject == "[Common Ground] The authenticator app was removed"

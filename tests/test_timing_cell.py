@@ -26,26 +26,6 @@ DASHBOARD = reverse("dashboard")
 WEEK_JS = Path(__file__).resolve().parents[1] / "static" / "js" / "week.js"
 
 
-def _primed(client):
-    client.get(DASHBOARD)  # a page with a form sets the CSRF cookie
-    return client
-
-
-@pytest.fixture
-def alice_client(make_client, alice):
-    return _primed(make_client(alice))
-
-
-@pytest.fixture
-def bob_client(make_client, bob):
-    return _primed(make_client(bob))
-
-
-@pytest.fixture
-def carol_client(make_client, carol):
-    return _primed(make_client(carol))
-
-
 def cells_of(user):
     grid = TimingGrid.objects.filter(author=user).first()
     return grid.cells if grid else None

@@ -22,28 +22,6 @@ MORNINGS = "-u---" * 7
 EVENINGS = "---us" * 7
 
 
-def _primed(client):
-    # CsrfClient.csrf_token() fetches the login page, which redirects a signed-in
-    # person without setting the CSRF cookie; a page with a form sets it.
-    client.get(DASHBOARD)
-    return client
-
-
-@pytest.fixture
-def alice_client(make_client, alice):
-    return _primed(make_client(alice))
-
-
-@pytest.fixture
-def bob_client(make_client, bob):
-    return _primed(make_client(bob))
-
-
-@pytest.fixture
-def carol_client(make_client, carol):
-    return _primed(make_client(carol))
-
-
 def grid_post(cells="u" * CELLS, *, notes="", version=0, **overrides):
     data = {"version": version, "notes": notes}
     for d, (day_key, _dl, _ds) in enumerate(DAYS):

@@ -9,9 +9,14 @@ place.
   person and the HTTP status it maps to (409 conflict, 422 invalid, ...). Views
   that re-show a form catch it; any other is answered by
   ``couples.http.DomainErrorMiddleware``.
+
+Messages are translated where they are raised (``gettext``, in the request's
+language) or passed lazily; either way a message is text for the person.
 """
 
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class DomainError(Exception):
@@ -29,7 +34,7 @@ class NotFound(Http404):
 
     status = 404
 
-    def __init__(self, message: str = "Not found."):
+    def __init__(self, message: str = gettext_lazy("Not found.")):
         super().__init__(message)
         self.message = message
 
@@ -54,15 +59,19 @@ class Throttled(DomainError):
     status = 429
 
 
-def check_version(current_version: int, expected_version, *, what: str = "this") -> None:
+def check_version(current_version: int, expected_version, *, what: str | None = None) -> None:
     """Optimistic concurrency for shared editable things.
 
     Forms carry the ``version`` they were rendered from; a save from a stale
     form raises ``Conflict`` (HTTP 409) instead of overwriting a newer save, and
-    the view shows both texts so nothing typed is lost.
+    the view shows both texts so nothing typed is lost. ``what`` is words
+    for the person ("this statement"), translated by the caller.
     """
     if expected_version is None or int(expected_version) != int(current_version):
         raise Conflict(
-            f"Someone saved {what} while you were editing. Your text is kept below: "
-            "compare it with the saved version and save again."
+            _(
+                "Someone saved %(what)s while you were editing. Your text is kept below: "
+                "compare it with the saved version and save again."
+            )
+            % {"what": what if what is not None else _("this")}
         )

@@ -8,7 +8,10 @@ the same five parts as the timing week; "late night" runs past midnight.
 import datetime
 from dataclasses import dataclass
 
-from .overlap import DAYS, GOOD, PARTS, STRONG, index, overlap
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext_lazy, pgettext
+
+from .overlap import DAYS, GOOD, PART_AFTER_DAY, PARTS, STRONG, index, overlap
 
 # (start hour, end hour) of each part of the day; an end of 25 is 1 a.m. the next day.
 PART_HOURS = {
@@ -19,6 +22,19 @@ PART_HOURS = {
     "late": (21, 25),
 }
 PART_NAMES = {key: name for key, name, _short in PARTS}
+# A slot's name, whole for each part of the day (a translation may word each its own way).
+_THIS = {
+    "early": gettext_lazy("This early morning"),
+    "morning": gettext_lazy("This morning"),
+    "afternoon": gettext_lazy("This afternoon"),
+}
+_TOMORROW = {
+    "early": gettext_lazy("Tomorrow early morning"),
+    "morning": gettext_lazy("Tomorrow morning"),
+    "afternoon": gettext_lazy("Tomorrow afternoon"),
+    "evening": gettext_lazy("Tomorrow evening"),
+    "late": gettext_lazy("Tomorrow late night"),
+}
 PART_KEYS = tuple(PART_HOURS)
 
 NOW_HOURS = 2  # an ask "for now" stays open this long
@@ -51,15 +67,20 @@ class Slot:
 
     def label(self, today: datetime.date | None = None) -> str:
         """ "Saturday morning", "Tomorrow evening", "Tonight" (late today)."""
-        name = PART_NAMES[self.part].lower()
         if today is not None and self.day == today:
-            return "Tonight" if self.part in {"evening", "late"} else f"This {name}"
+            if self.part in {"evening", "late"}:
+                return pgettext("a slot: late today", "Tonight")
+            return str(_THIS[self.part])
         if today is not None and self.day == today + datetime.timedelta(days=1):
-            return f"Tomorrow {name}"
-        weekday = DAYS[self.day.weekday()][1]
+            return str(_TOMORROW[self.part])
+        values = {
+            "weekday": DAYS[self.day.weekday()][1],
+            "part": PART_AFTER_DAY[PART_KEYS.index(self.part)],
+        }
         if today is not None and (self.day - today).days < 7:
-            return f"{weekday} {name}"
-        return f"{weekday} {self.day.day} {self.day:%B}, {name}"
+            return pgettext("a slot in the coming week", "%(weekday)s %(part)s") % values
+        values.update(day=self.day.day, month=MONTHS[self.day.month])
+        return pgettext("a slot further ahead", "%(weekday)s %(day)s %(month)s, %(part)s") % values
 
     def starts(self, tz) -> datetime.datetime:
         start, _end = PART_HOURS[self.part]
@@ -128,8 +149,11 @@ def upcoming_slots(now: datetime.datetime, days: int = 7) -> list[Slot]:
 
 # Ways to ask that leave the other free (shown as examples; nothing is sent unless typed).
 ASK_STARTERS = (
-    "I’d love to be close to you. No pressure at all.",
-    "Would you like some time together tonight? A no is completely fine.",
-    "I’m missing you. If you’re up for it, I’d love that; if not, that’s okay.",
+    gettext_lazy("I’d love to be close to you. No pressure at all."),
+    gettext_lazy("Would you like some time together tonight? A no is completely fine."),
+    gettext_lazy("I’m missing you. If you’re up for it, I’d love that; if not, that’s okay."),
 )
-ACKNOWLEDGEMENT = "Thank you for asking — I love that you want me."
+ACKNOWLEDGEMENT = gettext_lazy("Thank you for asking — I love that you want me.")
+COME_TO_YOU_LABEL = gettext_lazy("I’ll come to you")
+# The topic put on the agenda when "let's talk about it" comes with no words.
+TALK_TOPIC = gettext_lazy("How we ask, and how we say not now")

@@ -13,37 +13,54 @@ at it and never tells which of the two is the less available one.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .i18n import soft_hyphen_lazy
+
 DAYS = (
-    ("mon", "Monday", "Mon"),
-    ("tue", "Tuesday", "Tue"),
-    ("wed", "Wednesday", "Wed"),
-    ("thu", "Thursday", "Thu"),
-    ("fri", "Friday", "Fri"),
-    ("sat", "Saturday", "Sat"),
-    ("sun", "Sunday", "Sun"),
+    ("mon", _("Monday"), pgettext_lazy("abbreviated weekday", "Mon")),
+    ("tue", _("Tuesday"), pgettext_lazy("abbreviated weekday", "Tue")),
+    ("wed", _("Wednesday"), pgettext_lazy("abbreviated weekday", "Wed")),
+    ("thu", _("Thursday"), pgettext_lazy("abbreviated weekday", "Thu")),
+    ("fri", _("Friday"), pgettext_lazy("abbreviated weekday", "Fri")),
+    ("sat", _("Saturday"), pgettext_lazy("abbreviated weekday", "Sat")),
+    ("sun", _("Sunday"), pgettext_lazy("abbreviated weekday", "Sun")),
 )
 PARTS = (
-    ("early", "Early morning", "Early"),
-    ("morning", "Morning", "Morn."),
-    ("afternoon", "Afternoon", "Aftn."),
-    ("evening", "Evening", "Eve."),
-    ("late", "Late night", "Late"),
+    ("early", _("Early morning"), pgettext_lazy("short part of the day", "Early")),
+    ("morning", _("Morning"), pgettext_lazy("short part of the day", "Morn.")),
+    ("afternoon", _("Afternoon"), pgettext_lazy("short part of the day", "Aftn.")),
+    ("evening", _("Evening"), pgettext_lazy("short part of the day", "Eve.")),
+    ("late", _("Late night"), pgettext_lazy("short part of the day", "Late")),
+)
+# A part of the day after a weekday, in a sentence or a slot: "Tuesday evening".
+PART_AFTER_DAY = (
+    pgettext_lazy("after a weekday (Tuesday evening)", "early morning"),
+    pgettext_lazy("after a weekday (Tuesday evening)", "morning"),
+    pgettext_lazy("after a weekday (Tuesday evening)", "afternoon"),
+    pgettext_lazy("after a weekday (Tuesday evening)", "evening"),
+    pgettext_lazy("after a weekday (Tuesday evening)", "late night"),
 )
 CELLS = len(DAYS) * len(PARTS)
 
 USUALLY, SOMETIMES, RARELY, NOT_SAID = "u", "s", "r", "-"
 LEVELS = {
-    USUALLY: "Usually open",
-    SOMETIMES: "Sometimes",
-    RARELY: "Rarely",
-    NOT_SAID: "Not said",
+    USUALLY: _("Usually open"),
+    SOMETIMES: _("Sometimes"),
+    RARELY: _("Rarely"),
+    NOT_SAID: _("Not said"),
 }
 EMPTY_GRID = NOT_SAID * CELLS
 # For narrow tables; the soft hyphen lets "Sometimes" wrap on a phone.
 LEVEL_SHORT = {
-    USUALLY: "Usually",
-    SOMETIMES: "Some\u00adtimes",
-    RARELY: "Rarely",
+    USUALLY: pgettext_lazy("short level in the week grid", "Usually"),
+    SOMETIMES: soft_hyphen_lazy(
+        pgettext_lazy(
+            "short level in the week grid; | marks where the word may break", "Some|times"
+        )
+    ),
+    RARELY: _("Rarely"),
     NOT_SAID: "\u2013",
 }
 
@@ -55,12 +72,12 @@ CYCLE = {USUALLY: SOMETIMES, SOMETIMES: RARELY, RARELY: NOT_SAID, NOT_SAID: USUA
 STRONG, GOOD, POSSIBLE, LOW = "strong", "good", "possible", "low"
 WAITING, UNMARKED = "waiting", "unmarked"
 OVERLAP_LABELS = {
-    STRONG: "Both usually open",
-    GOOD: "Often a good time",
-    POSSIBLE: "Sometimes a good time",
-    LOW: "Not a likely time",
-    WAITING: "Waiting for both marks",
-    UNMARKED: "Not marked yet",
+    STRONG: _("Both usually open"),
+    GOOD: _("Often a good time"),
+    POSSIBLE: _("Sometimes a good time"),
+    LOW: _("Not a likely time"),
+    WAITING: _("Waiting for both marks"),
+    UNMARKED: _("Not marked yet"),
 }
 # A mark besides the colour, so the picture does not rely on colour alone.
 OVERLAP_GLYPHS = {

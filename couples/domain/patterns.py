@@ -3,9 +3,17 @@ the grid picture of my own not-nows or asks, and the sentences that say it.
 
 Everything here is built from the viewer's own rows only. Words come first,
 figures second; there are no scores, streaks or rates.
+
+Sentences are translated whole when they are built (at render time, in the
+viewer's language): one msgid per sentence with named placeholders, and a time
+of the week ("Tuesday evenings") from its own msgids, so a language can put the
+day and the part of the day in its own order.
 """
 
 from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from .moment import PART_HOURS
 from .overlap import (
@@ -17,6 +25,7 @@ from .overlap import (
     LABEL_WIDTH,
     NOT_SAID,
     OVERLAP_LABELS,
+    PART_AFTER_DAY,
     PARTS,
     RARELY,
     SOMETIMES,
@@ -24,11 +33,37 @@ from .overlap import (
     index,
 )
 
-ONCE = "written for this once"
+ONCE = gettext_lazy("written for this once")
 LATEST = 5  # "4 of your last 5 not-nows"
 _PART_KEYS = tuple(PART_HOURS)
 _LATE = _PART_KEYS.index("late")
-_OPEN = {USUALLY: "usually open", SOMETIMES: "sometimes open", RARELY: "rarely open"}
+# A time of the week inside a sentence: "Tuesday evening(s)", "el martes / los martes
+# por la tarde". Each piece is its own msgid with a context, joined by a msgid too.
+_DAY_ONE = (
+    pgettext_lazy("one weekday in a sentence (Tuesday evening)", "Monday"),
+    pgettext_lazy("one weekday in a sentence (Tuesday evening)", "Tuesday"),
+    pgettext_lazy("one weekday in a sentence (Tuesday evening)", "Wednesday"),
+    pgettext_lazy("one weekday in a sentence (Tuesday evening)", "Thursday"),
+    pgettext_lazy("one weekday in a sentence (Tuesday evening)", "Friday"),
+    pgettext_lazy("one weekday in a sentence (Tuesday evening)", "Saturday"),
+    pgettext_lazy("one weekday in a sentence (Tuesday evening)", "Sunday"),
+)
+_DAY_MANY = (
+    pgettext_lazy("a weekday, every week, in a sentence (Tuesday evenings)", "Monday"),
+    pgettext_lazy("a weekday, every week, in a sentence (Tuesday evenings)", "Tuesday"),
+    pgettext_lazy("a weekday, every week, in a sentence (Tuesday evenings)", "Wednesday"),
+    pgettext_lazy("a weekday, every week, in a sentence (Tuesday evenings)", "Thursday"),
+    pgettext_lazy("a weekday, every week, in a sentence (Tuesday evenings)", "Friday"),
+    pgettext_lazy("a weekday, every week, in a sentence (Tuesday evenings)", "Saturday"),
+    pgettext_lazy("a weekday, every week, in a sentence (Tuesday evenings)", "Sunday"),
+)
+_PART_MANY = (
+    pgettext_lazy("after a weekday, every week (Tuesday evenings)", "early mornings"),
+    pgettext_lazy("after a weekday, every week (Tuesday evenings)", "mornings"),
+    pgettext_lazy("after a weekday, every week (Tuesday evenings)", "afternoons"),
+    pgettext_lazy("after a weekday, every week (Tuesday evenings)", "evenings"),
+    pgettext_lazy("after a weekday, every week (Tuesday evenings)", "late nights"),
+)
 
 
 def cell_of(iso_weekday: int, hour: int) -> tuple[int, int]:
@@ -58,8 +93,15 @@ def tally(rows) -> dict:
 def cell_name(cell: tuple[int, int], plural: bool = True) -> str:
     """ "Tuesday evenings" (or "Tuesday evening")."""
     day, part = cell
-    name = f"{DAYS[day][1]} {PARTS[part][1].lower()}"
-    return f"{name}s" if plural else name
+    if plural:
+        return pgettext("a time of every week: weekday, part of the day", "%(day)s %(part)s") % {
+            "day": _DAY_MANY[day],
+            "part": _PART_MANY[part],
+        }
+    return pgettext("one time of the week: weekday, part of the day", "%(day)s %(part)s") % {
+        "day": _DAY_ONE[day],
+        "part": PART_AFTER_DAY[part],
+    }
 
 
 @dataclass(frozen=True)
@@ -117,10 +159,6 @@ def picture(counts: dict) -> Picture:
     return Picture(rows=rows, columns=columns, width=width, height=height)
 
 
-def _times(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
 def reason_lines(by_reason: dict, labels: dict) -> list:
     """[(label, count)], most first; a card not from a statement is "written
     for this once" (its words are never shown here, only counted)."""
@@ -163,14 +201,33 @@ def week_sentence(latest: list, my_cells: str | None, labels: dict) -> str:
         return ""
     cell, level, count, repeated = finding
     name = cell_name(cell)
-    if level == NOT_SAID:
-        start = f"You have not marked {name} in your week yet"
-    else:
-        start = f"You marked {name} {_OPEN[level]}"
-    sentence = f"{start}; {count} of your last {len(latest)} not-nows were on {name}"
+    marked = {
+        NOT_SAID: _("You have not marked %(when)s in your week yet"),
+        USUALLY: _("You marked %(when)s usually open"),
+        SOMETIMES: _("You marked %(when)s sometimes open"),
+        RARELY: _("You marked %(when)s rarely open"),
+    }[level] % {"when": name}
+    values = {"marked": marked, "count": count, "total": len(latest), "when": name}
     if repeated:
-        sentence += f" — most often: {repeated}"
-    return sentence + "."
+        values["reason"] = repeated
+        return (
+            ngettext(
+                "%(marked)s; %(count)d of your last %(total)d not-now was on %(when)s"
+                " — most often: %(reason)s.",
+                "%(marked)s; %(count)d of your last %(total)d not-nows were on %(when)s"
+                " — most often: %(reason)s.",
+                len(latest),
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "%(marked)s; %(count)d of your last %(total)d not-now was on %(when)s.",
+            "%(marked)s; %(count)d of your last %(total)d not-nows were on %(when)s.",
+            len(latest),
+        )
+        % values
+    )
 
 
 def rain_check_sentence(by_state: dict) -> str:
@@ -179,11 +236,36 @@ def rain_check_sentence(by_state: dict) -> str:
         return ""
     redeemed = by_state.get("redeemed", 0)
     waiting = by_state.get("open", 0)
-    sentence = f"You offered {_times(offered, 'rain check', 'rain checks')}"
-    sentence += f" and redeemed {redeemed} of them" if redeemed else "; none redeemed yet"
-    if waiting:
-        sentence += f"; {waiting} still open, yours to redeem"
-    return sentence + "."
+    values = {"offered": offered, "redeemed": redeemed, "waiting": waiting}
+    if redeemed and waiting:
+        message = ngettext(
+            "You offered %(offered)d rain check and redeemed %(redeemed)d of them; "
+            "%(waiting)d still open, yours to redeem.",
+            "You offered %(offered)d rain checks and redeemed %(redeemed)d of them; "
+            "%(waiting)d still open, yours to redeem.",
+            offered,
+        )
+    elif redeemed:
+        message = ngettext(
+            "You offered %(offered)d rain check and redeemed %(redeemed)d of them.",
+            "You offered %(offered)d rain checks and redeemed %(redeemed)d of them.",
+            offered,
+        )
+    elif waiting:
+        message = ngettext(
+            "You offered %(offered)d rain check; none redeemed yet; "
+            "%(waiting)d still open, yours to redeem.",
+            "You offered %(offered)d rain checks; none redeemed yet; "
+            "%(waiting)d still open, yours to redeem.",
+            offered,
+        )
+    else:
+        message = ngettext(
+            "You offered %(offered)d rain check; none redeemed yet.",
+            "You offered %(offered)d rain checks; none redeemed yet.",
+            offered,
+        )
+    return message % values
 
 
 def asks_sentence(counts: dict, meeting: list) -> str:
@@ -197,10 +279,10 @@ def asks_sentence(counts: dict, meeting: list) -> str:
     if count < 2:
         return ""
     where = OVERLAP_LABELS[meeting[index(*cell)]].lower()
-    return (
-        f"Most of your asks fall on {cell_name(cell)} ({count} of {total}); "
-        f"where your weeks meet, that is: {where}."
-    )
+    return _(
+        "Most of your asks fall on %(when)s (%(count)d of %(total)d); "
+        "where your weeks meet, that is: %(where)s."
+    ) % {"when": cell_name(cell), "count": count, "total": total, "where": where}
 
 
 def best_times(meeting: list) -> list:
@@ -256,7 +338,7 @@ def journal_feelings(rows, needs: dict, stories: dict) -> dict:
 # without figures: no count of anyone's not-nows ever reaches the partner, even
 # when shared (a tally is scorekeeping); only the words of the pattern.
 
-NOTHING_YET = "Nothing to tell yet."
+NOTHING_YET = gettext_lazy("Nothing to tell yet.")
 
 
 def shared_reasons(reason_lines: list) -> str:
@@ -264,10 +346,12 @@ def shared_reasons(reason_lines: list) -> str:
     if not reason_lines:
         return NOTHING_YET
     labels = [label.lower() for label, _count in reason_lines[:3]]
-    sentence = f"When I say not now, it is most often because: {labels[0]}"
     if len(labels) > 1:
-        sentence += "; then " + ", ".join(labels[1:])
-    return sentence + "."
+        return _("When I say not now, it is most often because: %(first)s; then %(others)s.") % {
+            "first": labels[0],
+            "others": pgettext("between reasons in a list", ", ").join(labels[1:]),
+        }
+    return _("When I say not now, it is most often because: %(first)s.") % {"first": labels[0]}
 
 
 def shared_week(latest: list, my_cells: str | None, labels: dict) -> str:
@@ -277,47 +361,77 @@ def shared_week(latest: list, my_cells: str | None, labels: dict) -> str:
     if finding is None:
         if len(latest) < 2:
             return NOTHING_YET
-        return "My recent not-nows do not gather on one time of the week."
+        return _("My recent not-nows do not gather on one time of the week.")
     cell, level, _count, repeated = finding
-    name = cell_name(cell)
-    where = (
-        "which I have not marked in my week"
-        if level == NOT_SAID
-        else f"which I marked {_OPEN[level]}"
-    )
-    sentence = f"Most of my recent not-nows fell on {name}, {where}"
+    values = {
+        "when": cell_name(cell),
+        "where": {
+            NOT_SAID: _("which I have not marked in my week"),
+            USUALLY: _("which I marked usually open"),
+            SOMETIMES: _("which I marked sometimes open"),
+            RARELY: _("which I marked rarely open"),
+        }[level],
+        "reason": repeated,
+    }
     if repeated:
-        sentence += f" — most often: {repeated}"
-    return sentence + "."
+        return (
+            _("Most of my recent not-nows fell on %(when)s, %(where)s — most often: %(reason)s.")
+            % values
+        )
+    return _("Most of my recent not-nows fell on %(when)s, %(where)s.") % values
 
 
 def shared_rain_checks(by_state: dict) -> str:
     """Words, not figures: none, some, most or all of them redeemed."""
     offered = sum(by_state.values())
     if not offered:
-        return "I have not offered a rain check yet."
+        return _("I have not offered a rain check yet.")
     redeemed = by_state.get("redeemed", 0)
     if not redeemed:
-        share = "none yet"
+        share = "none"
     elif redeemed == offered:
         share = "all"
     elif 2 * redeemed > offered:
         share = "most"
     else:
         share = "some"
-    sentence = f"Of the rain checks I offered, I have redeemed {share}"
     if by_state.get("open"):
-        sentence += "; some are still open, mine to redeem"
-    return sentence + "."
+        return {
+            "none": _(
+                "Of the rain checks I offered, I have redeemed none yet; "
+                "some are still open, mine to redeem."
+            ),
+            "all": _(
+                "Of the rain checks I offered, I have redeemed all; "
+                "some are still open, mine to redeem."
+            ),
+            "most": _(
+                "Of the rain checks I offered, I have redeemed most; "
+                "some are still open, mine to redeem."
+            ),
+            "some": _(
+                "Of the rain checks I offered, I have redeemed some; "
+                "some are still open, mine to redeem."
+            ),
+        }[share]
+    return {
+        "none": _("Of the rain checks I offered, I have redeemed none yet."),
+        "all": _("Of the rain checks I offered, I have redeemed all."),
+        "most": _("Of the rain checks I offered, I have redeemed most."),
+        "some": _("Of the rain checks I offered, I have redeemed some."),
+    }[share]
 
 
 def shared_asks(counts: dict, meeting: list) -> str:
     """ "I ask most often on Sunday evenings; where our weeks meet, that is:
     not a likely time." Nothing about any answer."""
     if not counts:
-        return "I have not asked yet."
+        return _("I have not asked yet.")
     cell, count = max(counts.items(), key=lambda item: (item[1], -index(*item[0])))
     if count < 2:
-        return "My asks do not gather on one time of the week."
+        return _("My asks do not gather on one time of the week.")
     where = OVERLAP_LABELS[meeting[index(*cell)]].lower()
-    return f"I ask most often on {cell_name(cell)}; where our weeks meet, that is: {where}."
+    return _("I ask most often on %(when)s; where our weeks meet, that is: %(where)s.") % {
+        "when": cell_name(cell),
+        "where": where,
+    }

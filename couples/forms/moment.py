@@ -4,7 +4,11 @@ statements, the slots ahead) are passed in; the services check every value
 again inside their transaction."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from ..domain.i18n import lazy_format
+from ..domain.moment import COME_TO_YOU_LABEL, TALK_TOPIC
 from ..models import AskFor, AskWhen
 from ..models.moment import ACKNOWLEDGEMENT_MAX, ASK_WORDS_MAX, CARD_TEXT_MAX, TALK_TEXT_MAX
 
@@ -13,7 +17,13 @@ NO_RAIN_CHECK, COME_TO_YOU = "", "come"
 
 def _slot_choices(slots) -> list:
     return [
-        (slot.key, slot.label + (" — where our weeks meet" if slot.meets else "")) for slot in slots
+        (
+            slot.key,
+            lazy_format(_("%(slot)s — where our weeks meet"), slot=slot.label)
+            if slot.meets
+            else slot.label,
+        )
+        for slot in slots
     ]
 
 
@@ -30,28 +40,30 @@ def _words(label: str, limit: int, rows: int, **extra) -> forms.CharField:
 
 class AskForm(forms.Form):
     kind = forms.ChoiceField(
-        label="I’d love",
+        label=_("I’d love"),
         choices=AskFor.choices,
         widget=forms.RadioSelect,
         initial=AskFor.CLOSENESS,
-        error_messages={"required": "Please choose what you would like."},
+        error_messages={"required": _("Please choose what you would like.")},
     )
-    activity = forms.ChoiceField(label="Which of our ways", required=False)
+    activity = forms.ChoiceField(label=_("Which of our ways"), required=False)
     when = forms.ChoiceField(
-        label="When",
+        label=_("When"),
         choices=AskWhen.choices,
         widget=forms.RadioSelect,
         initial=AskWhen.NOW,
-        error_messages={"required": "Please choose now, tonight, or a day and time."},
+        error_messages={"required": _("Please choose now, tonight, or a day and time.")},
     )
-    slot = forms.ChoiceField(label="Day and time", required=False)
-    words = _words("In your own words (optional)", ASK_WORDS_MAX, 2)
+    slot = forms.ChoiceField(label=_("Day and time"), required=False)
+    words = _words(_("In your own words (optional)"), ASK_WORDS_MAX, 2)
 
     def __init__(self, *args, agreed=(), slots=(), **kwargs):
         kwargs.setdefault("prefix", "ask")
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["activity"].choices = [("", "—")] + [(str(a.pk), a.name) for a in agreed]
+        self.fields["activity"].choices = [("", "—")] + [
+            (str(a.pk), a.display_name) for a in agreed
+        ]
         if not agreed:
             self.fields["kind"].choices = [c for c in AskFor.choices if c[0] != AskFor.ALTERNATIVE]
         self.fields["slot"].choices = [("", "—"), *_slot_choices(slots)]
@@ -70,33 +82,45 @@ class AskForm(forms.Form):
 class CardForm(forms.Form):
     """A "not now", in my own words. Every piece is optional."""
 
-    acknowledgement = _words("Recognise the ask", ACKNOWLEDGEMENT_MAX, 2)
-    statement = forms.ChoiceField(label="From my statements", required=False)
+    acknowledgement = _words(_("Recognise the ask"), ACKNOWLEDGEMENT_MAX, 2)
+    statement = forms.ChoiceField(label=_("From my statements"), required=False)
     reason = _words(
-        "The reason, in words",
+        _("The reason, in words"),
         CARD_TEXT_MAX,
         3,
-        help_text="From the statement you picked, or written just for this once.",
+        help_text=_("From the statement you picked, or written just for this once."),
     )
-    not_meaning = _words("What it does not mean", CARD_TEXT_MAX, 2)
-    activity = forms.ChoiceField(label="Something else I can offer (optional)", required=False)
-    love = _words("Something I love about you", CARD_TEXT_MAX, 2)
-    rain_check = forms.ChoiceField(label="A rain check (optional)", required=False)
+    not_meaning = _words(_("What it does not mean"), CARD_TEXT_MAX, 2)
+    activity = forms.ChoiceField(label=_("Something else I can offer (optional)"), required=False)
+    love = _words(_("Something I love about you"), CARD_TEXT_MAX, 2)
+    rain_check = forms.ChoiceField(label=_("A rain check (optional)"), required=False)
     note_for_me = forms.BooleanField(
-        label="Show me a private note on my dashboard when that time comes",
+        label=_("Show me a private note on my dashboard when that time comes"),
         required=False,
     )
 
     def __init__(self, *args, statements=(), agreed=(), slots=(), **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["statement"].choices = [("", "Written for this once")] + [
-            (str(s.pk), f"{s.get_reason_display()}: {s.meaning[:60]}") for s in statements
+        self.fields["statement"].choices = [("", _("Written for this once"))] + [
+            (
+                str(s.pk),
+                lazy_format(
+                    pgettext_lazy(
+                        "a statement to pick: its reason, then its words", "%(reason)s: %(words)s"
+                    ),
+                    reason=s.get_reason_display(),
+                    words=s.meaning[:60],
+                ),
+            )
+            for s in statements
         ]
-        self.fields["activity"].choices = [("", "—")] + [(str(a.pk), a.name) for a in agreed]
+        self.fields["activity"].choices = [("", "—")] + [
+            (str(a.pk), a.display_name) for a in agreed
+        ]
         self.fields["rain_check"].choices = [
-            (NO_RAIN_CHECK, "No rain check this time"),
-            (COME_TO_YOU, "I’ll come to you"),
+            (NO_RAIN_CHECK, _("No rain check this time")),
+            (COME_TO_YOU, COME_TO_YOU_LABEL),
             *_slot_choices(slots),
         ]
 
@@ -116,21 +140,21 @@ class CardForm(forms.Form):
 
 class TalkForm(forms.Form):
     text = forms.CharField(
-        label="What to talk about",
+        label=_("What to talk about"),
         max_length=TALK_TEXT_MAX,
         required=False,
-        initial="How we ask, and how we say not now",
+        initial=TALK_TOPIC,
     )
 
 
 class MoveForm(forms.Form):
-    rain_check = forms.ChoiceField(label="A new time")
+    rain_check = forms.ChoiceField(label=_("A new time"))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, slots=(), **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["rain_check"].choices = [
-            (COME_TO_YOU, "I’ll come to you"),
+            (COME_TO_YOU, COME_TO_YOU_LABEL),
             *_slot_choices(slots),
         ]

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ..models.notifications import NoticeKind
 
@@ -8,8 +9,8 @@ from ..models.notifications import NoticeKind
 # with a keyboard, a screen reader and without JavaScript, in every browser.
 QUARTERS = [f"{hour:02d}:{minute:02d}" for hour in range(24) for minute in (0, 15, 30, 45)]
 TIME_ERRORS = {
-    "required": "Please choose a time from the list, e.g. 22:00.",
-    "invalid_choice": "Please choose a time from the list, e.g. 22:00.",
+    "required": _("Please choose a time from the list, e.g. 22:00."),
+    "invalid_choice": _("Please choose a time from the list, e.g. 22:00."),
 }
 
 
@@ -21,23 +22,25 @@ class NotificationChoiceForm(forms.Form):
     """What to hear of, how much a lock screen may say, and when to stay quiet."""
 
     kinds = forms.MultipleChoiceField(
-        label="Tell me about",
+        label=_("Tell me about"),
         choices=NoticeKind.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     detail = forms.BooleanField(
-        label="Say a little more on my lock screen",
+        label=_("Say a little more on my lock screen"),
         required=False,
-        help_text="Off: every notification reads “Something new from your partner”. On: it "
-        "says what kind of thing it is (“Sam answered your ask”), never the words, never a "
-        "yes or a no.",
+        help_text=_(
+            "Off: every notification reads “Something new from your partner”. On: it "
+            "says what kind of thing it is (“Sam answered your ask”), never the words, never a "
+            "yes or a no."
+        ),
     )
     quiet_start = forms.ChoiceField(
-        label="Quiet from", choices=[(q, q) for q in QUARTERS], error_messages=TIME_ERRORS
+        label=_("Quiet from"), choices=[(q, q) for q in QUARTERS], error_messages=TIME_ERRORS
     )
     quiet_end = forms.ChoiceField(
-        label="Quiet until",
+        label=_("Quiet until"),
         choices=[(q, q) for q in QUARTERS],
         error_messages=TIME_ERRORS,
     )

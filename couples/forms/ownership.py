@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .lean import LeanForm
 
@@ -10,16 +11,18 @@ class DeleteAccountForm(LeanForm, forms.Form):
     ago by any factor, or has no password at all (passkey only)."""
 
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         max_length=1024,
-        help_text="To make sure it is you.",
+        help_text=_("To make sure it is you."),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Enter your password to delete your account."},
+        error_messages={"required": _("Enter your password to delete your account.")},
     )
     confirm = forms.BooleanField(
-        label="I understand: everything I wrote will be deleted, and this cannot be undone.",
-        error_messages={"required": "Tick the box to confirm that you want to delete everything."},
+        label=_("I understand: everything I wrote will be deleted, and this cannot be undone."),
+        error_messages={
+            "required": _("Tick the box to confirm that you want to delete everything.")
+        },
     )
 
     def __init__(self, *args, ask_password=True, **kwargs):

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ..models import PatternPart
 
@@ -9,21 +10,21 @@ class SharingForm(forms.Form):
     """Which parts of my own summary I share: none is ticked until I tick it."""
 
     parts = forms.MultipleChoiceField(
-        label="The parts I would share",
+        label=_("The parts I would share"),
         choices=PatternPart.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Please choose among the parts listed."},
+        error_messages={"invalid_choice": _("Please choose among the parts listed.")},
     )
     action = forms.ChoiceField(
-        choices=[(SHARE, "Share"), (STOP, "Stop sharing"), (PREVIEW, "Preview")],
-        error_messages={"required": "Please choose to share or to stop sharing."},
+        choices=[(SHARE, _("Share")), (STOP, _("Stop sharing")), (PREVIEW, _("Preview"))],
+        error_messages={"required": _("Please choose to share or to stop sharing.")},
     )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("action") == SHARE and not cleaned.get("parts"):
-            self.add_error("parts", "Tick at least one part to share, or choose “Stop sharing”.")
+            self.add_error("parts", _("Tick at least one part to share, or choose “Stop sharing”."))
         return cleaned
 
     @property

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..domain.tags import normalise_tags
 from ..models import Reflection
@@ -25,27 +27,30 @@ class ReflectionForm(LeanForm, forms.ModelForm):
             "tags": forms.TextInput(attrs={"autocomplete": "off"}),
         }
         help_texts = {
-            "need": "What was I hoping for when I asked? Optional.",
-            "old_story": "Which painful story did this no wake up? Optional.",
-            "what_i_heard": "The message I took from the moment, in my words.",
-            "what_was_said": "What my partner actually said or did, as plainly as I can.",
-            "body": "Anything else. Only you will ever read this.",
-            "tags": "Words to find this again later, separated by commas.",
-            "bring_to_therapy": "Include it in your own copy of the session brief. "
-            "Your partner never sees it.",
+            "need": _("What was I hoping for when I asked? Optional."),
+            "old_story": _("Which painful story did this no wake up? Optional."),
+            "what_i_heard": _("The message I took from the moment, in my words."),
+            "what_was_said": _("What my partner actually said or did, as plainly as I can."),
+            "body": _("Anything else. Only you will ever read this."),
+            "tags": _("Words to find this again later, separated by commas."),
+            "bring_to_therapy": _(
+                "Include it in your own copy of the session brief. Your partner never sees it."
+            ),
         }
-        labels = {"bring_to_therapy": "Bring this to therapy"}
+        labels = {"bring_to_therapy": _("Bring this to therapy")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("need", "old_story"):
             field = self.fields[name]
-            field.choices = [("", "Not now")] + [c for c in field.choices if c[0] != ""]
+            field.choices = [("", pgettext_lazy("no need or story picked", "Not now"))] + [
+                c for c in field.choices if c[0] != ""
+            ]
         for name, field in self.fields.items():
             max_length = getattr(field, "max_length", None)
             if max_length:
-                field.error_messages["max_length"] = (
-                    f"Please keep this under {max_length} characters (it has %(show_value)d)."
+                field.error_messages["max_length"] = _(
+                    "Please keep this under %(limit_value)d characters (it has %(show_value)d)."
                 )
             if name == "tags":
                 field.widget.attrs["maxlength"] = max_length
@@ -55,7 +60,8 @@ class ReflectionForm(LeanForm, forms.ModelForm):
         for tag in tags.split(", ") if tags else []:
             if len(tag) > TAG_MAX_LENGTH:
                 raise forms.ValidationError(
-                    f"Please keep each tag under {TAG_MAX_LENGTH} characters."
+                    _("Please keep each tag under %(limit)d characters.")
+                    % {"limit": TAG_MAX_LENGTH}
                 )
         return tags
 

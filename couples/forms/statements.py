@@ -1,5 +1,7 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from ..domain.i18n import fill_lazy, lazy_format
 from ..models.statements import (
     ANSWER_MAX,
     MEANING_MAX,
@@ -14,9 +16,17 @@ from .lean import LeanForm
 
 def _limit_messages(label):
     return {
-        "required": f"“{label}” is empty: a few words of your own are enough.",
-        "max_length": f"Please keep “{label}” to %(limit_value)d characters or fewer "
-        "(it has %(show_value)d).",
+        "required": lazy_format(
+            _("“%(label)s” is empty: a few words of your own are enough."), label=label
+        ),
+        "max_length": fill_lazy(
+            _(
+                "Please keep “%(label)s” to %(limit_value)d characters or fewer "
+                "(it has %(show_value)d)."
+            ),
+            "label",
+            label,
+        ),
     }
 
 
@@ -33,30 +43,32 @@ def _text_field(label, limit, help_text, *, required=True, rows=3):
 
 class StatementForm(LeanForm, forms.Form):
     reason = forms.ChoiceField(
-        label="What a no from me is usually about",
-        choices=[("", "Choose a reason…"), *Reason.choices],
+        label=_("What a no from me is usually about"),
+        choices=[("", _("Choose a reason…")), *Reason.choices],
         error_messages={
-            "required": "Please choose the reason closest to yours (or “Something else”).",
-            "invalid_choice": "Please choose one of the reasons in the list.",
+            "required": _("Please choose the reason closest to yours (or “Something else”)."),
+            "invalid_choice": _("Please choose one of the reasons in the list."),
         },
     )
     meaning = _text_field(
-        "What it means", MEANING_MAX, "In your own words: what a no from you usually means."
+        _("What it means"),
+        MEANING_MAX,
+        _("In your own words: what a no from you usually means."),
     )
     not_meaning = _text_field(
-        "What it does not mean",
+        _("What it does not mean"),
         NOT_MEANING_MAX,
-        "The story you don't want your partner to fill the silence with.",
+        _("The story you don't want your partner to fill the silence with."),
     )
     reassurance = _text_field(
-        "Something to hold on to",
+        _("Something to hold on to"),
         REASSURANCE_MAX,
-        "What you love or want about your partner.",
+        _("What you love or want about your partner."),
     )
     rain_check = _text_field(
-        "Rain check (optional)",
+        _("Rain check (optional)"),
         RAIN_CHECK_MAX,
-        "What makes a yes likelier, or when to ask again. “Not tonight” is not “never”.",
+        _("What makes a yes likelier, or when to ask again. “Not tonight” is not “never”."),
         required=False,
         rows=2,
     )
@@ -65,13 +77,13 @@ class StatementForm(LeanForm, forms.Form):
 
 class QuestionForm(LeanForm, forms.Form):
     text = _text_field(
-        "Ask a question about this",
+        _("Ask a question about this"),
         QUESTION_MAX,
-        "Your partner will see your question and can answer it.",
+        _("Your partner will see your question and can answer it."),
         rows=2,
     )
 
 
 class AnswerForm(LeanForm, forms.Form):
-    answer = _text_field("Your answer", ANSWER_MAX, "", rows=2)
+    answer = _text_field(_("Your answer"), ANSWER_MAX, "", rows=2)
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -13,6 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..domain.catalogue import activity_name
 
 ACTIVITY_NAME_MAX_LENGTH = 80
 
@@ -98,6 +101,12 @@ class AlternativeActivity(models.Model):
         self.name_key = name_key(self.name)
         super().save(*args, **kwargs)
 
+    @property
+    def display_name(self):
+        """The name to show: a catalogue activity's in the viewer's language (a
+        lazy translation), a couple's own proposal exactly as written."""
+        return activity_name(self.catalogue_key, self.name)
+
 
 class AlternativeAnswer(models.Model):
     """One person's private answer to one activity, within one couple.
@@ -109,7 +118,7 @@ class AlternativeAnswer(models.Model):
     YES = "yes"
     MAYBE = "maybe"
     NO = "no"
-    CHOICES = [(YES, "Yes"), (MAYBE, "Maybe"), (NO, "No")]
+    CHOICES = [(YES, _("Yes")), (MAYBE, _("Maybe")), (NO, _("No"))]
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alternative_answers"

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .alternatives import AlternativeActivity
 from .linking import Couple
@@ -24,31 +25,36 @@ TALK_TEXT_MAX = 200
 
 
 class AskFor(models.TextChoices):
-    CLOSENESS = "closeness", "Closeness"
-    SEX = "sex", "Sex"
-    ALTERNATIVE = "alternative", "One of our ways to be close"
+    CLOSENESS = "closeness", _("Closeness")
+    SEX = "sex", _("Sex")
+    ALTERNATIVE = "alternative", _("One of our ways to be close")
 
 
 class AskWhen(models.TextChoices):
-    NOW = "now", "Now"
-    TONIGHT = "tonight", "Tonight"
-    SLOT = "slot", "A day and time"
+    NOW = "now", _("Now")
+    TONIGHT = "tonight", _("Tonight")
+    SLOT = "slot", _("A day and time")
 
 
 class PartOfDay(models.TextChoices):
-    EARLY = "early", "Early morning"
-    MORNING = "morning", "Morning"
-    AFTERNOON = "afternoon", "Afternoon"
-    EVENING = "evening", "Evening"
-    LATE = "late", "Late night"
+    EARLY = "early", _("Early morning")
+    MORNING = "morning", _("Morning")
+    AFTERNOON = "afternoon", _("Afternoon")
+    EVENING = "evening", _("Evening")
+    LATE = "late", _("Late night")
 
 
 class Ask(models.Model):
     OPEN, WITHDRAWN, ANSWERED, ENDED = "open", "withdrawn", "answered", "ended"
-    STATES = [(OPEN, "Open"), (WITHDRAWN, "Withdrawn"), (ANSWERED, "Answered"), (ENDED, "Ended")]
+    STATES = [
+        (OPEN, _("Open")),
+        (WITHDRAWN, _("Withdrawn")),
+        (ANSWERED, _("Answered")),
+        (ENDED, _("Ended")),
+    ]
     # What the asker did with the answer (nothing, by default: closing is quiet).
     THANKS, TOOK_ALTERNATIVE = "thanks", "alternative"
-    REPLIES = [(THANKS, "Thank you"), (TOOK_ALTERNATIVE, "Took the alternative")]
+    REPLIES = [(THANKS, _("Thank you")), (TOOK_ALTERNATIVE, _("Took the alternative"))]
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="asks")
     asker = models.ForeignKey(
@@ -93,10 +99,10 @@ class Ask(models.Model):
 class AskAnswer(models.Model):
     YES, SOMETHING_ELSE, NOT_NOW, TALK = "yes", "something_else", "not_now", "talk"
     KINDS = [
-        (YES, "Yes"),
-        (SOMETHING_ELSE, "Yes to something else"),
-        (NOT_NOW, "Not now"),
-        (TALK, "Let’s talk about it"),
+        (YES, _("Yes")),
+        (SOMETHING_ELSE, _("Yes to something else")),
+        (NOT_NOW, _("Not now")),
+        (TALK, _("Let’s talk about it")),
     ]
 
     ask = models.OneToOneField(Ask, on_delete=models.CASCADE, related_name="answer")
@@ -137,7 +143,7 @@ class RainCheck(models.Model):
     (no day). Only its owner redeems, moves or lets it go."""
 
     OPEN, REDEEMED, LET_GO = "open", "redeemed", "let_go"
-    STATES = [(OPEN, "Open"), (REDEEMED, "Redeemed"), (LET_GO, "Let go")]
+    STATES = [(OPEN, _("Open")), (REDEEMED, _("Redeemed")), (LET_GO, _("Let go"))]
 
     couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="rain_checks")
     owner = models.ForeignKey(

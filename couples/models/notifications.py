@@ -21,17 +21,18 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 ENDPOINT_MAX = 1000
 NOTICE_RETENTION = datetime.timedelta(days=14)
 
 
 class NoticeKind(models.TextChoices):
-    ASK = "ask", "An ask for me"
-    ANSWER = "answer", "An answer or card to my ask"
-    RAIN_CHECK = "rain_check", "My own rain check’s time"
-    AGENDA = "agenda", "A change to our agenda in the day before a session"
-    STATEMENT = "statement", "A new or changed statement from my partner"
+    ASK = "ask", _("An ask for me")
+    ANSWER = "answer", _("An answer or card to my ask")
+    RAIN_CHECK = "rain_check", _("My own rain check’s time")
+    AGENDA = "agenda", _("A change to our agenda in the day before a session")
+    STATEMENT = "statement", _("A new or changed statement from my partner")
 
 
 class PushDevice(models.Model):

@@ -11,15 +11,16 @@ which parts, chosen by their owner.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .linking import Couple
 
 
 class PatternPart(models.TextChoices):
-    REASONS = "reasons", "Why I say not now"
-    WEEK = "week", "When I am open, and when I say not now"
-    RAIN_CHECKS = "rain_checks", "My rain checks"
-    ASKS = "asks", "When I ask"
+    REASONS = "reasons", _("Why I say not now")
+    WEEK = "week", _("When I am open, and when I say not now")
+    RAIN_CHECKS = "rain_checks", _("My rain checks")
+    ASKS = "asks", _("When I ask")
 
 
 PATTERN_PARTS = tuple(PatternPart.values)

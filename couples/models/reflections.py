@@ -9,28 +9,29 @@ so the owner's own session brief can select flagged entries.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from ..fields import EncryptedTextField
 
 NEED_CHOICES = [
-    ("closeness", "Closeness"),
-    ("release", "Release"),
-    ("reassurance", "Reassurance"),
-    ("feeling_wanted", "Feeling wanted"),
-    ("comfort", "Comfort after a hard day"),
-    ("connection", "Reconnecting after distance"),
-    ("play", "Play and fun"),
-    ("other", "Something else"),
+    ("closeness", _("Closeness")),
+    ("release", _("Release")),
+    ("reassurance", _("Reassurance")),
+    ("feeling_wanted", _("Feeling wanted")),
+    ("comfort", _("Comfort after a hard day")),
+    ("connection", _("Reconnecting after distance")),
+    ("play", _("Play and fun")),
+    ("other", _("Something else")),
 ]
 
 STORY_CHOICES = [
-    ("not_desirable", "“I'm not desirable”"),
-    ("matter_less", "“I matter less”"),
-    ("want_too_much", "“I want too much”"),
-    ("always_rejected", "“I will always be turned away”"),
-    ("burden", "“I am a burden”"),
-    ("unlovable", "“I'm not lovable as I am”"),
-    ("other", "Another story"),
+    ("not_desirable", _("“I'm not desirable”")),
+    ("matter_less", _("“I matter less”")),
+    ("want_too_much", _("“I want too much”")),
+    ("always_rejected", _("“I will always be turned away”")),
+    ("burden", _("“I am a burden”")),
+    ("unlovable", _("“I'm not lovable as I am”")),
+    ("other", _("Another story")),
 ]
 
 TAGS_MAX_LENGTH = 300
@@ -41,15 +42,17 @@ class Reflection(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections"
     )
-    need = EncryptedTextField("The need behind my asking", choices=NEED_CHOICES, blank=True)
-    need_note = EncryptedTextField("That need, in my own words", max_length=500, blank=True)
+    need = EncryptedTextField(_("The need behind my asking"), choices=NEED_CHOICES, blank=True)
+    need_note = EncryptedTextField(_("That need, in my own words"), max_length=500, blank=True)
     old_story = EncryptedTextField(
-        "The old story this no woke up", choices=STORY_CHOICES, blank=True
+        _("The old story this no woke up"), choices=STORY_CHOICES, blank=True
     )
-    old_story_note = EncryptedTextField("That story, in my own words", max_length=500, blank=True)
-    what_i_heard = EncryptedTextField("What I heard", max_length=2000, blank=True)
-    what_was_said = EncryptedTextField("What was actually said", max_length=2000, blank=True)
-    body = EncryptedTextField("What else is on my mind", max_length=10000, blank=True)
+    old_story_note = EncryptedTextField(
+        _("That story, in my own words"), max_length=500, blank=True
+    )
+    what_i_heard = EncryptedTextField(_("What I heard"), max_length=2000, blank=True)
+    what_was_said = EncryptedTextField(_("What was actually said"), max_length=2000, blank=True)
+    body = EncryptedTextField(_("What else is on my mind"), max_length=10000, blank=True)
     tags = EncryptedTextField(max_length=TAGS_MAX_LENGTH, blank=True)
     bring_to_therapy = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)

@@ -9,6 +9,7 @@ questions about it; only the author edits, retires or answers.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .linking import Couple
 
@@ -21,16 +22,16 @@ ANSWER_MAX = 1000
 
 
 class Reason(models.TextChoices):
-    TIRED = "tired", "Tired"
-    STRESSED = "stressed", "Stressed or preoccupied"
-    DISTRACTED = "distracted", "Distracted"
-    NOT_PRIVATE = "not_private", "Not private enough"
-    UNWELL = "unwell", "Unwell or in pain"
-    BODY_IMAGE = "body_image", "Feeling bad about my body"
-    DIFFERENT_ACTIVITY = "different_activity", "Wanting a different activity"
-    APPROACH = "approach", "The way I was approached"
-    CLOSENESS_FIRST = "closeness_first", "Needing closeness first"
-    OTHER = "other", "Something else"
+    TIRED = "tired", _("Tired")
+    STRESSED = "stressed", _("Stressed or preoccupied")
+    DISTRACTED = "distracted", _("Distracted")
+    NOT_PRIVATE = "not_private", _("Not private enough")
+    UNWELL = "unwell", _("Unwell or in pain")
+    BODY_IMAGE = "body_image", _("Feeling bad about my body")
+    DIFFERENT_ACTIVITY = "different_activity", _("Wanting a different activity")
+    APPROACH = "approach", _("The way I was approached")
+    CLOSENESS_FIRST = "closeness_first", _("Needing closeness first")
+    OTHER = "other", _("Something else")
 
 
 class StatementQuerySet(models.QuerySet):
@@ -42,10 +43,10 @@ class StatementContent(models.Model):
     """The words of a statement: shared by the statement and each revision."""
 
     reason = models.CharField(max_length=32, choices=Reason.choices)
-    meaning = models.CharField("What it means", max_length=MEANING_MAX)
-    not_meaning = models.CharField("What it does not mean", max_length=NOT_MEANING_MAX)
-    reassurance = models.CharField("Something to hold on to", max_length=REASSURANCE_MAX)
-    rain_check = models.CharField("Rain check", max_length=RAIN_CHECK_MAX, blank=True)
+    meaning = models.CharField(_("What it means"), max_length=MEANING_MAX)
+    not_meaning = models.CharField(_("What it does not mean"), max_length=NOT_MEANING_MAX)
+    reassurance = models.CharField(_("Something to hold on to"), max_length=REASSURANCE_MAX)
+    rain_check = models.CharField(_("Rain check"), max_length=RAIN_CHECK_MAX, blank=True)
 
     CONTENT_FIELDS = ("reason", "meaning", "not_meaning", "reassurance", "rain_check")
 

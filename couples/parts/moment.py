@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.timezones import same_clock, zone_of
 
@@ -73,14 +75,14 @@ def their_time(space: Space, person_id, now=None) -> str:
     """ " (Sam’s time)" after a time on my partner's clock when theirs is not mine."""
     if person_id == space.me.pk or same_clock(zone_of(space.me), zone_of(space.partner), now):
         return ""
-    return f" ({space.partner.display_name}’s time)"
+    return " " + _("(%(name)s’s time)") % {"name": space.partner.display_name}
 
 
 def when_label(ask: Ask, today, whose: str = "") -> str:
     if ask.when == "now":
-        return "now"
+        return pgettext("an ask's time: would love closeness, now", "now")
     if ask.when == "tonight":
-        return f"tonight{whose}"
+        return pgettext("an ask's time: would love closeness, tonight", "tonight") + whose
     if ask.day and ask.part_of_day:
         return Slot(ask.day, ask.part_of_day).label(today).lower() + whose
     return ""
@@ -88,13 +90,19 @@ def when_label(ask: Ask, today, whose: str = "") -> str:
 
 def what_label(ask: Ask) -> str:
     if ask.kind == AskFor.ALTERNATIVE:
-        return ask.activity.name.lower() if ask.activity else "one of our ways to be close"
-    return {AskFor.CLOSENESS: "closeness", AskFor.SEX: "sex"}.get(ask.kind, "")
+        if ask.activity:
+            return str(ask.activity.display_name).lower()
+        return pgettext("what an ask is for: would love …", "one of our ways to be close")
+    if ask.kind == AskFor.CLOSENESS:
+        return pgettext("what an ask is for: would love …", "closeness")
+    if ask.kind == AskFor.SEX:
+        return pgettext("what an ask is for: would love …", "sex")
+    return ""
 
 
 def rain_check_label(item: RainCheck, today, whose: str = "") -> str:
     if item.day is None:
-        return "I’ll come to you"
+        return str(words.COME_TO_YOU_LABEL)
     return Slot(item.day, item.part_of_day).label(today) + whose
 
 

@@ -14,6 +14,8 @@ the partner would see.
 
 from dataclasses import dataclass
 
+from django.utils.functional import lazy
+
 from ..access import Space, pattern_rows, shared_pattern_choices
 from ..domain import patterns as words
 from ..domain.overlap import overlap
@@ -70,7 +72,9 @@ def summary_of(couple, person, *, parts, cells: dict, meeting: list) -> SharedSu
         PatternPart.RAIN_CHECKS: lambda: words.shared_rain_checks(rows["rain_checks"]),
         PatternPart.ASKS: lambda: words.shared_asks(words.tally(rows["ask_times"]), meeting),
     }
-    lines = tuple(SharedLine(part, titles[part], sentences[part]()) for part in chosen)
+    # Built once for both partners: each sentence is worded when it is shown, in
+    # the language of the one reading it.
+    lines = tuple(SharedLine(part, titles[part], lazy(sentences[part], str)()) for part in chosen)
     return SharedSummary(person=person, lines=lines)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from realtime import broadcast
 
@@ -33,8 +34,11 @@ class AlreadyListed(Invalid):
 
     def __init__(self, activity):
         super().__init__(
-            f"“{activity.name}” is already on your list, so there is nothing to add: "
-            "you can answer it there whenever you like."
+            _(
+                "“%(name)s” is already on your list, so there is nothing to add: "
+                "you can answer it there whenever you like."
+            )
+            % {"name": activity.display_name}
         )
         self.activity = activity
 
@@ -52,7 +56,7 @@ def _lock_couple(space):
     pushed once), and a write never lands in a couple dissolved meanwhile."""
     couple = Couple.objects.select_for_update().get(pk=space.couple.pk)
     if couple.dissolved_at is not None:
-        raise DomainError("You are no longer linked, so there is nothing to answer.")
+        raise DomainError(_("You are no longer linked, so there is nothing to answer."))
     return couple
 
 
@@ -67,7 +71,7 @@ def answer_activity(
     Unknown activities and other couples' proposals raise ``NotFound``.
     """
     if answer not in ANSWERS:
-        raise DomainError("Please choose yes, maybe, no or not answered.")
+        raise DomainError(_("Please choose yes, maybe, no or not answered."))
     user = space.me
     activity = get_alternative_for_member(space, activity_id)
     couple = _lock_couple(space)
@@ -124,10 +128,11 @@ def propose_activity(*, space: Space, name: str) -> AlternativeActivity:
     """
     name = " ".join((name or "").split())
     if not name:
-        raise DomainError("Please give the activity a short name.")
+        raise DomainError(_("Please give the activity a short name."))
     if len(name) > ACTIVITY_NAME_MAX_LENGTH:
         raise DomainError(
-            f"Please keep the name to {ACTIVITY_NAME_MAX_LENGTH} characters (it has {len(name)})."
+            _("Please keep the name to %(limit)d characters (it has %(length)d).")
+            % {"limit": ACTIVITY_NAME_MAX_LENGTH, "length": len(name)}
         )
     key = name_key(name)
     try:

@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from realtime import broadcast
 
@@ -42,7 +44,7 @@ def create_invite(*, creator):
     with transaction.atomic():
         _lock_users(creator.pk)
         if _is_linked(creator):
-            raise InviteError("You are already linked with a partner.")
+            raise InviteError(_("You are already linked with a partner."))
         now = timezone.now()
         Invite.objects.filter(
             creator=creator, accepted_at__isnull=True, revoked_at__isnull=True
@@ -67,7 +69,7 @@ def revoke_invite(*, creator):
 
 # pg_advisory_xact_lock(class, object): this class holds "invite guesses of person <id>".
 _GUESSES_LOCK_CLASS = 0x4349  # "CI"
-_NO_MATCH = "That code does not match an invite. Check it and try again."
+_NO_MATCH = gettext_lazy("That code does not match an invite. Check it and try again.")
 
 
 def _serialize_guesses(user):
@@ -105,7 +107,12 @@ def _check_throttle(*, user):
     attempts = InviteAttempt.objects.filter(user=user, attempted_at__gte=window_start).count()
     if attempts >= settings.INVITE_ATTEMPT_LIMIT:
         raise Throttled(
-            f"Too many codes that did not match. Please wait {minutes} minutes and try again."
+            ngettext(
+                "Too many codes that did not match. Please wait %(minutes)d minute and try again.",
+                "Too many codes that did not match. Please wait %(minutes)d minutes and try again.",
+                minutes,
+            )
+            % {"minutes": minutes}
         )
 
 
@@ -124,7 +131,7 @@ def accept_invite(*, user, code):
         _check_throttle(user=user)
         if _is_linked(user):
             # Said before the code is looked at: no answer here depends on it.
-            raise InviteError("You are already linked with a partner. Unlink first.")
+            raise InviteError(_("You are already linked with a partner. Unlink first."))
         try:
             with transaction.atomic():
                 return _accept(user=user, code=code)
@@ -152,17 +159,17 @@ def _accept(*, user, code):
     if invite is None:  # the creator's account was deleted meanwhile
         raise InviteError(_NO_MATCH)
     if invite.creator_id == user.pk:
-        raise InviteError("This is your own invite: send it to your partner to accept.")
+        raise InviteError(_("This is your own invite: send it to your partner to accept."))
     if invite.accepted_at is not None:
-        raise InviteError("This invite has already been used. Ask for a new one.")
+        raise InviteError(_("This invite has already been used. Ask for a new one."))
     if invite.revoked_at is not None:
-        raise InviteError("This invite was withdrawn. Ask for a new one.")
+        raise InviteError(_("This invite was withdrawn. Ask for a new one."))
     if invite.is_expired():
-        raise InviteError("This invite has expired. Ask for a new one.")
+        raise InviteError(_("This invite has expired. Ask for a new one."))
     if _is_linked(user):
-        raise InviteError("You are already linked with a partner. Unlink first.")
+        raise InviteError(_("You are already linked with a partner. Unlink first."))
     if _is_linked(invite.creator):
-        raise InviteError("This invite is no longer available.")
+        raise InviteError(_("This invite is no longer available."))
     now = timezone.now()
     couple = Couple.objects.create(created_at=now)
     Membership.objects.bulk_create(
@@ -188,7 +195,7 @@ def unlink(*, user):
     with transaction.atomic():
         membership = Membership.objects.current().select_for_update().filter(user=user).first()
         if membership is None:
-            raise DomainError("You are not linked with anyone.")
+            raise DomainError(_("You are not linked with anyone."))
         now = timezone.now()
         couple = membership.couple
         Membership.objects.current().filter(couple=couple).update(left_at=now)

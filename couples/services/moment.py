@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.timezones import zone_of
 from realtime import broadcast
@@ -55,7 +57,7 @@ def _my_clock(space: Space):
 def _lock_couple(space: Space) -> Couple:
     couple = Couple.objects.select_for_update().get(pk=space.couple.pk)
     if couple.dissolved_at is not None:
-        raise DomainError("You are no longer linked, so there is no one to ask.")
+        raise DomainError(_("You are no longer linked, so there is no one to ask."))
     return couple
 
 
@@ -66,7 +68,10 @@ def _changed(couple: Couple) -> None:
 def _text(value, label: str, limit: int) -> str:
     value = (value or "").strip()
     if len(value) > limit:
-        raise Invalid(f"“{label}” is {len(value)} characters long; please keep it to {limit}.")
+        raise Invalid(
+            _("“%(label)s” is %(length)d characters long; please keep it to %(limit)d.")
+            % {"label": label, "length": len(value), "limit": limit}
+        )
     return value
 
 
@@ -82,7 +87,7 @@ def _agreed(space: Space, activity_id) -> object:
     for activity in agreed_activities(space):
         if str(activity.pk) == str(activity_id):
             return activity
-    raise Invalid("That is not one of the ways to be close you have both said yes to.")
+    raise Invalid(_("That is not one of the ways to be close you have both said yes to."))
 
 
 def _window(when: str, slot_key: str, now):
@@ -91,9 +96,9 @@ def _window(when: str, slot_key: str, now):
     if when == SLOT:
         slot = Slot.parse(slot_key)
         if slot is None or not slot_is_ahead(slot, now):
-            raise Invalid("Please pick a day and part of the day that is still ahead.")
+            raise Invalid(_("Please pick a day and part of the day that is still ahead."))
         return window_end(SLOT, now, slot), slot
-    raise Invalid("Please choose now, tonight, or a day and part of the day.")
+    raise Invalid(_("Please choose now, tonight, or a day and part of the day."))
 
 
 # --- asking -----------------------------------------------------------------------
@@ -113,9 +118,9 @@ def ask(
     """A gentle ask from ``space.me`` to their partner. One open ask per person:
     a second one is refused kindly (withdraw the first to change it)."""
     if kind not in AskFor.values:
-        raise Invalid("Please choose what you would like: closeness, sex, or one of your ways.")
+        raise Invalid(_("Please choose what you would like: closeness, sex, or one of your ways."))
     activity = _agreed(space, activity_id) if kind == AskFor.ALTERNATIVE else None
-    text = _text(words, "Your words", ASK_WORDS_MAX)
+    text = _text(words, _("Your words"), ASK_WORDS_MAX)
     now = _my_clock(space)
     ends_at, chosen = _window(when, slot, now)
     couple = _lock_couple(space)
@@ -127,7 +132,10 @@ def ask(
     )
     if Ask.objects.filter(asker=space.me, state=Ask.OPEN).exists():
         raise Conflict(
-            "You already have an open ask. You can take it back and ask again, whenever you like."
+            _(
+                "You already have an open ask. "
+                "You can take it back and ask again, whenever you like."
+            )
         )
     rain_check = None
     if rain_check_id is not None:
@@ -170,12 +178,12 @@ def withdraw(*, space: Space, ask_id) -> Ask:
     couple = _lock_couple(space)
     item = get_ask_for_member(space, ask_id, lock=True)
     if item.asker_id != space.me.pk:
-        raise Invalid("Only the one who asked can take an ask back.")
+        raise Invalid(_("Only the one who asked can take an ask back."))
     now = timezone.now()
     if item.state == Ask.ANSWERED:
         raise Conflict(f"{space.partner.display_name} has already answered: see below.")
     if item.state != Ask.OPEN or item.ends_at <= now:
-        raise Conflict("This ask has already ended; there is nothing to take back.")
+        raise Conflict(_("This ask has already ended; there is nothing to take back."))
     item.state, item.closed_at, item.asker_done_at = Ask.WITHDRAWN, now, now
     item.save(update_fields=["state", "closed_at", "asker_done_at"])
     _changed(couple)
@@ -185,13 +193,13 @@ def withdraw(*, space: Space, ask_id) -> Ask:
 def answer_problem(space: Space, item: Ask, now) -> DomainError | None:
     """Why ``space.me`` cannot answer ``item`` now, or ``None``."""
     if item.asker_id == space.me.pk:
-        return Invalid("This is your own ask: your partner answers it.")
+        return Invalid(_("This is your own ask: your partner answers it."))
     if item.state == Ask.ANSWERED:
-        return Conflict("This ask has already been answered (perhaps on another device).")
+        return Conflict(_("This ask has already been answered (perhaps on another device)."))
     if item.state == Ask.WITHDRAWN:
         return Conflict(f"{space.partner.display_name} took this ask back, so it needs no answer.")
     if item.state != Ask.OPEN or item.ends_at <= now:
-        return Conflict("This ask has ended, so it needs no answer.")
+        return Conflict(_("This ask has ended, so it needs no answer."))
     return None
 
 
@@ -261,11 +269,11 @@ def answer_something_else(*, space: Space, ask_id, activity_id=None) -> AskAnswe
 def answer_talk(*, space: Space, ask_id, text: str = "") -> AskAnswer:
     """Let's talk about it: a topic on the next session's agenda when one is
     planned (editable there), else kept with the answer as our own note."""
-    text = _text(text, "What to talk about", min(TALK_TEXT_MAX, TOPIC_TEXT_MAX))
+    text = _text(text, _("What to talk about"), min(TALK_TEXT_MAX, TOPIC_TEXT_MAX))
     couple = _lock_couple(space)
     now = timezone.now()
     item = _open_partner_ask(space, ask_id, now)
-    text = text or "How we ask, and how we say not now"
+    text = text or str(words.TALK_TOPIC)  # saved in the words of the one who answered
     session = next_open_session(space)
     topic = None
     if session is not None:
@@ -320,19 +328,21 @@ def clean_card(
     if statement_id not in (None, ""):
         statement = get_own_statement(space, statement_id)
         if statement.is_retired:
-            raise Invalid("That statement is retired: pick a current one, or write it here.")
+            raise Invalid(_("That statement is retired: pick a current one, or write it here."))
     activity = _agreed(space, activity_id) if activity_id not in (None, "") else None
     if rain_check not in {"", "come"}:
         slot = Slot.parse(rain_check)
         if slot is None or not slot_is_ahead(slot, _my_clock(space)):
-            raise Invalid("Please offer a rain check that is still ahead, or “I’ll come to you”.")
+            raise Invalid(
+                _("Please offer a rain check that is still ahead, or “I’ll come to you”.")
+            )
     return Card(
-        acknowledgement=_text(acknowledgement, "Acknowledgement", ACKNOWLEDGEMENT_MAX),
+        acknowledgement=_text(acknowledgement, _("Acknowledgement"), ACKNOWLEDGEMENT_MAX),
         statement_id=statement.pk if statement else None,
-        reason=_text(reason, "The reason for now", CARD_TEXT_MAX),
-        not_meaning=_text(not_meaning, "What it does not mean", CARD_TEXT_MAX),
+        reason=_text(reason, _("The reason for now"), CARD_TEXT_MAX),
+        not_meaning=_text(not_meaning, _("What it does not mean"), CARD_TEXT_MAX),
         activity=activity,
-        love=_text(love, "What I love about you", CARD_TEXT_MAX),
+        love=_text(love, _("What I love about you"), CARD_TEXT_MAX),
         rain_check=rain_check,
         note_for_me=bool(note_for_me) and rain_check not in {"", "come"},
     )
@@ -395,14 +405,14 @@ def reply(*, space: Space, ask_id, reply: str) -> Ask:
     """The asker answers the answer: thank you, take the offered alternative,
     or (``""``) simply put it away. Only the first reply is kept."""
     if reply not in {"", Ask.THANKS, Ask.TOOK_ALTERNATIVE}:
-        raise Invalid("Please choose thank you, the alternative, or close.")
+        raise Invalid(_("Please choose thank you, the alternative, or close."))
     couple = _lock_couple(space)
     item = get_ask_for_member(space, ask_id, lock=True)
     if item.asker_id != space.me.pk or item.state != Ask.ANSWERED:
-        raise Invalid("There is no answer of yours to reply to here.")
+        raise Invalid(_("There is no answer of yours to reply to here."))
     answer = AskAnswer.objects.filter(ask=item).first()
     if reply == Ask.TOOK_ALTERNATIVE and (answer is None or answer.activity_id is None):
-        raise Invalid("This answer offered no alternative to take.")
+        raise Invalid(_("This answer offered no alternative to take."))
     now = timezone.now()
     fields = ["asker_done_at"]
     if reply and not item.reply:
@@ -421,7 +431,7 @@ def put_away_reply(*, space: Space, ask_id) -> None:
     item = get_ask_for_member(space, ask_id, lock=True)
     answer = AskAnswer.objects.select_for_update().filter(ask=item, author=space.me).first()
     if answer is None:
-        raise Invalid("There is nothing of yours to put away here.")
+        raise Invalid(_("There is nothing of yours to put away here."))
     if answer.author_done_at is None:
         answer.author_done_at = timezone.now()
         answer.save(update_fields=["author_done_at"])
@@ -431,7 +441,7 @@ def put_away_reply(*, space: Space, ask_id) -> None:
 # --- rain checks ------------------------------------------------------------------
 
 
-RAIN_CHECK_GONE = "This rain check was already redeemed or let go."
+RAIN_CHECK_GONE = gettext_lazy("This rain check was already redeemed or let go.")
 
 
 def _open_own_rain_check(space: Space, rain_check_id, version=None) -> RainCheck:
@@ -439,7 +449,7 @@ def _open_own_rain_check(space: Space, rain_check_id, version=None) -> RainCheck
     if rain_check.state != RainCheck.OPEN:
         raise Conflict(RAIN_CHECK_GONE)
     if version is not None and str(version) != str(rain_check.version):
-        raise Conflict("This rain check changed on another screen; here it is as it is now.")
+        raise Conflict(_("This rain check changed on another screen; here it is as it is now."))
     return rain_check
 
 
@@ -458,7 +468,7 @@ def move_rain_check(*, space: Space, rain_check_id, rain_check: str, version=Non
     if rain_check != "come":
         slot = Slot.parse(rain_check)
         if slot is None or not slot_is_ahead(slot, _my_clock(space)):
-            raise Invalid("Please pick a time that is still ahead, or “I’ll come to you”.")
+            raise Invalid(_("Please pick a time that is still ahead, or “I’ll come to you”."))
     item.day = slot.day if slot else None
     item.part_of_day = slot.part if slot else ""
     if slot is None:

@@ -31,6 +31,7 @@ Order matters and lives in one place, ``delete_account``:
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
 
 from accounts.sessions import end_all_sessions
 from realtime import broadcast
@@ -61,7 +62,7 @@ def delete_account(*, user, password=None, confirmed_just_now=False):
     password without that raises ``WrongPassword`` and deletes nothing.
     """
     if not confirmed_just_now and (not password or not user.check_password(password)):
-        raise WrongPassword("That password does not match. Nothing was deleted.")
+        raise WrongPassword(_("That password does not match. Nothing was deleted."))
     User = get_user_model()
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()

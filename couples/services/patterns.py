@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from realtime import broadcast
 
@@ -49,12 +50,12 @@ def choose_sharing(*, space: Space, parts) -> SharingResult:
     chosen = set(parts)
     unknown = chosen - set(PATTERN_PARTS)
     if unknown:
-        raise NothingChosen("Please choose among the parts listed.")
+        raise NothingChosen(_("Please choose among the parts listed."))
     # Serialize both partners' choices in one couple: two opting in at the same
     # moment both see the couple view appear (and it is pushed once each).
     couple = Couple.objects.select_for_update().get(pk=space.couple.pk)
     if couple.dissolved_at is not None:
-        raise DomainError("You are no longer linked, so there is nobody to share with.")
+        raise DomainError(_("You are no longer linked, so there is nobody to share with."))
     people = sorted(space.people, key=lambda person: person.pk)
     rows = {
         row.person_id: row
@@ -68,7 +69,7 @@ def choose_sharing(*, space: Space, parts) -> SharingResult:
         rows.pop(space.me.pk, None)
     else:
         flags = {part: part in chosen for part in PATTERN_PARTS}
-        rows[space.me.pk], _ = PatternSharing.objects.update_or_create(
+        rows[space.me.pk], _created = PatternSharing.objects.update_or_create(
             couple=couple, person=space.me, defaults={**flags, "updated_at": timezone.now()}
         )
     after = _view(rows, people)

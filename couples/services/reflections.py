@@ -6,6 +6,7 @@ Live sync pushes the ``reflections`` part to ``user.<id>`` only.
 """
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from realtime import broadcast
 
@@ -19,7 +20,7 @@ EDITABLE_FIELDS = (*Reflection.TEXT_FIELDS, "bring_to_therapy")
 
 class EmptyReflection(Invalid):
     def __init__(self):
-        super().__init__("Write at least a few words, or pick a need or a story, before saving.")
+        super().__init__(_("Write at least a few words, or pick a need or a story, before saving."))
 
 
 def _locked_own(author, reflection_id):
@@ -46,7 +47,7 @@ def _changed(author):
 @transaction.atomic
 def write_reflection(*, author, **values) -> Reflection:
     if not author.is_authenticated:
-        raise NotFound("No such reflection.")
+        raise NotFound(_("No such reflection."))
     reflection = Reflection(author=author)
     _apply(reflection, values)
     reflection.save()
@@ -57,7 +58,7 @@ def write_reflection(*, author, **values) -> Reflection:
 @transaction.atomic
 def update_reflection(*, author, reflection_id: int, version, **values) -> Reflection:
     reflection = _locked_own(author, reflection_id)
-    check_version(reflection.version, version, what="this reflection (on another device)")
+    check_version(reflection.version, version, what=_("this reflection (on another device)"))
     _apply(reflection, values)
     reflection.version += 1
     reflection.save()

@@ -5,6 +5,8 @@ through the access helpers, inside the person's ``space``."""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.timezones import zone_of
 from realtime import broadcast
@@ -28,27 +30,30 @@ from ..models.statements import (
 from . import notifications
 
 LIMITS = {
-    "meaning": ("What it means", MEANING_MAX, True),
-    "not_meaning": ("What it does not mean", NOT_MEANING_MAX, True),
-    "reassurance": ("Something to hold on to", REASSURANCE_MAX, True),
-    "rain_check": ("Rain check", RAIN_CHECK_MAX, False),
+    "meaning": (gettext_lazy("What it means"), MEANING_MAX, True),
+    "not_meaning": (gettext_lazy("What it does not mean"), NOT_MEANING_MAX, True),
+    "reassurance": (gettext_lazy("Something to hold on to"), REASSURANCE_MAX, True),
+    "rain_check": (gettext_lazy("Rain check"), RAIN_CHECK_MAX, False),
 }
 
 
 def _text(value, label, limit, *, required):
     value = (value or "").strip()
     if required and not value:
-        raise Invalid(f"“{label}” is empty: a few words of your own are enough.")
+        raise Invalid(
+            _("“%(label)s” is empty: a few words of your own are enough.") % {"label": label}
+        )
     if len(value) > limit:
         raise Invalid(
-            f"“{label}” is {len(value)} characters long; please keep it to {limit} or fewer."
+            _("“%(label)s” is %(length)d characters long; please keep it to %(limit)d or fewer.")
+            % {"label": label, "length": len(value), "limit": limit}
         )
     return value
 
 
 def _clean_content(*, reason, meaning, not_meaning, reassurance, rain_check):
     if reason not in Reason.values:
-        raise Invalid("Please choose one of the reasons in the list.")
+        raise Invalid(_("Please choose one of the reasons in the list."))
     raw = {
         "meaning": meaning,
         "not_meaning": not_meaning,
@@ -68,8 +73,11 @@ def _check_own_version(current, expected, *, what):
         check_version(current, expected, what=what)
     except Conflict:
         raise Conflict(
-            f"You saved {what} from another tab or device while editing here. "
-            "Both texts are below: keep what you want, then save again."
+            _(
+                "You saved %(what)s from another tab or device while editing here. "
+                "Both texts are below: keep what you want, then save again."
+            )
+            % {"what": what}
         ) from None
 
 
@@ -139,8 +147,8 @@ def edit_statement(
     """
     statement = get_own_statement(space, statement_id, lock=True)
     if statement.is_retired:
-        raise Invalid("This statement is retired; write a new one instead.")
-    _check_own_version(statement.version, version, what="this statement")
+        raise Invalid(_("This statement is retired; write a new one instead."))
+    _check_own_version(statement.version, version, what=_("this statement"))
     content = _clean_content(
         reason=reason,
         meaning=meaning,
@@ -188,7 +196,7 @@ def mark_heard(*, space: Space, statement_id: int) -> Statement:
 @transaction.atomic
 def ask_question(*, space: Space, statement_id: int, text: str) -> StatementQuestion:
     statement = get_partner_statement(space, statement_id)
-    text = _text(text, "Your question", QUESTION_MAX, required=True)
+    text = _text(text, _("Your question"), QUESTION_MAX, required=True)
     question = StatementQuestion.objects.create(statement=statement, asker=space.me, text=text)
     broadcast.part_changed(couple=statement.couple_id, parts=["statements"])
     return question
@@ -198,8 +206,8 @@ def ask_question(*, space: Space, statement_id: int, text: str) -> StatementQues
 def answer_question(*, space: Space, question_id: int, version, answer: str) -> StatementQuestion:
     """Answer (or re-word the answer to) a question about one's own statement."""
     question = get_question_for_author(space, question_id, lock=True)
-    _check_own_version(question.version, version, what="this answer")
-    answer = _text(answer, "Your answer", ANSWER_MAX, required=True)
+    _check_own_version(question.version, version, what=_("this answer"))
+    answer = _text(answer, _("Your answer"), ANSWER_MAX, required=True)
     if answer != question.answer:
         question.answer = answer
         question.answered_at = timezone.now()

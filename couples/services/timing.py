@@ -2,6 +2,8 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from realtime import broadcast
 
@@ -20,7 +22,7 @@ class InvalidTiming(Invalid):
     pass
 
 
-BAD_LEVEL = "A part of the week can be usually open, sometimes, rarely or not said."
+BAD_LEVEL = gettext_lazy("A part of the week can be usually open, sometimes, rarely or not said.")
 
 
 def _lock_membership(space: Space):
@@ -34,7 +36,7 @@ def _lock_membership(space: Space):
         .first()
     )
     if membership is None:
-        raise NotLinked("Link with your partner first: the week grid is shared in a couple.")
+        raise NotLinked(_("Link with your partner first: the week grid is shared in a couple."))
 
 
 def set_timing_cell(*, space: Space, cell: str, level: str) -> TimingGrid:
@@ -48,7 +50,9 @@ def set_timing_cell(*, space: Space, cell: str, level: str) -> TimingGrid:
     """
     position = CELL_INDEX.get(cell) if isinstance(cell, str) else None
     if position is None:
-        raise InvalidTiming("That is not a part of the week: choose a day and a part of the day.")
+        raise InvalidTiming(
+            _("That is not a part of the week: choose a day and a part of the day.")
+        )
     if not isinstance(level, str) or level not in LEVELS:
         raise InvalidTiming(BAD_LEVEL)
     with transaction.atomic():
@@ -80,11 +84,12 @@ def save_timing(*, space: Space, cells: str, notes: str, expected_version) -> Ti
     notes = (notes or "").strip()
     if not is_valid_grid(cells):
         raise InvalidTiming(
-            "Each part of the week can be usually open, sometimes, rarely or not said."
+            _("Each part of the week can be usually open, sometimes, rarely or not said.")
         )
     if len(notes) > NOTES_MAX_LENGTH:
         raise InvalidTiming(
-            f"Notes can be at most {NOTES_MAX_LENGTH} characters (now {len(notes)})."
+            _("Notes can be at most %(limit)d characters (now %(length)d).")
+            % {"limit": NOTES_MAX_LENGTH, "length": len(notes)}
         )
     author = space.me
     with transaction.atomic():
@@ -94,7 +99,7 @@ def save_timing(*, space: Space, cells: str, notes: str, expected_version) -> Ti
             .filter(couple=space.couple, author=author)
             .first()
         )
-        check_version(grid.version if grid else 0, expected_version, what="your week")
+        check_version(grid.version if grid else 0, expected_version, what=_("your week"))
         if grid is None:
             grid = TimingGrid(author=author, couple=space.couple, version=0)
         grid.cells = cells

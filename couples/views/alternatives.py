@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from ..access import get_alternative_for_member
@@ -23,9 +24,9 @@ from ..services import alternatives as service
 PAGE = "couples/alternatives.html"
 # What happened, said to the one who did it only (messages never travel in a
 # live frame), in the same words whatever anyone answered.
-SAVED = "Saved"
-TAKEN_BACK = "Taken back"
-ADDED = "Added to both your lists, with no answer set for either of you"
+SAVED = gettext_lazy("Saved")
+TAKEN_BACK = gettext_lazy("Taken back")
+ADDED = gettext_lazy("Added to both your lists, with no answer set for either of you")
 
 
 def _on_answers_page(request: SpaceRequest) -> bool:

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET
 
@@ -34,7 +35,7 @@ def brief_page(request: SpaceRequest, session_id: int) -> HttpResponse:
 # default cache (Redis with REDIS_URL, so once for every server process; see
 # config/cache.py for Redis being down), and the printable page at any time.
 PDFS_PER_MINUTE = 6
-TOO_MANY_PDFS = (
+TOO_MANY_PDFS = gettext_lazy(
     "You have downloaded this brief several times in the last minute. "
     "Please wait a minute and try again; the printable page works any time."
 )

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -118,7 +119,7 @@ def invite_revoke(request):
     linking.revoke_invite(creator=request.user)
     if request.htmx:
         return render_part(request, DASHBOARD, _dashboard_context(request), partial="linking")
-    messages.info(request, "Your invite was withdrawn.")
+    messages.info(request, _("Your invite was withdrawn."))
     return redirect("dashboard")
 
 
@@ -143,7 +144,10 @@ def join(request, code=""):
             status = error.status
         else:
             space = current_space(request.user)
-            messages.success(request, f"You are now linked with {space.partner.display_name}.")
+            messages.success(
+                request,
+                _("You are now linked with %(name)s.") % {"name": space.partner.display_name},
+            )
             return _to_dashboard(request)
     else:
         status = 422
@@ -169,5 +173,5 @@ def unlink(request: SpaceRequest) -> HttpResponse:
     except DomainError as error:
         messages.info(request, error.message)
     else:
-        messages.success(request, "You are no longer linked. What you wrote stays yours.")
+        messages.success(request, _("You are no longer linked. What you wrote stays yours."))
     return _to_dashboard(request)

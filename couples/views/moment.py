@@ -12,10 +12,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..access import get_ask_for_member, get_own_rain_check, my_current_statements
 from ..domain.errors import Conflict, DomainError
+from ..domain.moment import COME_TO_YOU_LABEL
 from ..forms.moment import AskForm, CardForm, MoveForm, TalkForm
 from ..http import SpaceRequest, client_redirect, login_required, render_part, space_required
 from ..models import RainCheck
@@ -86,7 +89,7 @@ def ask_create(request: SpaceRequest) -> HttpResponse:
         form.add_error(None, error.message)
         return _moment_response(request, status=error.status, ask_form=form)
     return _moment_response(
-        request, note="Sent, gently. You can take it back at any time; no answer is needed."
+        request, note=_("Sent, gently. You can take it back at any time; no answer is needed.")
     )
 
 
@@ -97,7 +100,7 @@ def ask_withdraw(request: SpaceRequest, ask_id: int) -> HttpResponse:
     return _act(
         request,
         lambda: service.withdraw(space=request.space, ask_id=ask_id),
-        note="Taken back. Nothing more is said about it.",
+        note=_("Taken back. Nothing more is said about it."),
     )
 
 
@@ -111,22 +114,24 @@ def ask_answer(request: SpaceRequest, ask_id: int) -> HttpResponse:
     try:
         if choice == "yes":
             service.answer_yes(space=request.space, ask_id=ask_id)
-            note = "You said yes."
+            note = _("You said yes.")
         elif choice == "something_else":
             service.answer_something_else(
                 space=request.space, ask_id=ask_id, activity_id=request.POST.get("activity") or None
             )
-            note = "You offered something else."
+            note = _("You offered something else.")
         elif choice == "talk":
             form = TalkForm(request.POST)
             text = form.data.get("text", "")
             service.answer_talk(space=request.space, ask_id=ask_id, text=text)
-            note = "It is on your list to talk about."
+            note = _("It is on your list to talk about.")
         elif choice == "not_now":
             url = reverse("moment_decline", args=[ask_id])  # the card is a page of its own
             return client_redirect(url) if request.htmx else redirect(url)
         else:
-            return _moment_response(request, status=422, error="Please choose one of the answers.")
+            return _moment_response(
+                request, status=422, error=_("Please choose one of the answers.")
+            )
     except DomainError as error:
         return _problem(request, error)
     return _moment_response(request, note=note)
@@ -136,7 +141,7 @@ def _card_context(request: SpaceRequest, item, form, preview=None) -> dict:
     rain_check = ""
     if preview is not None and preview.rain_check:
         slot = preview.slot
-        rain_check = slot.label(timezone.localdate()) if slot else "I’ll come to you"
+        rain_check = slot.label(timezone.localdate()) if slot else str(COME_TO_YOU_LABEL)
         if slot:  # as the asker will read it: on my clock, said so when theirs differs
             space = request.space
             rain_check += part.their_time(space.seen_by(space.partner), space.me.pk)
@@ -195,7 +200,7 @@ def decline(request: SpaceRequest, ask_id: int) -> HttpResponse:
     except DomainError as error:
         form.add_error(None, error.message)
         return render(request, CARD_PAGE, _card_context(request, item, form), status=error.status)
-    messages.success(request, "Your card is on its way, in your words.")
+    messages.success(request, _("Your card is on its way, in your words."))
     return redirect(reverse("dashboard") + "#moment")
 
 
@@ -208,7 +213,7 @@ def ask_reply(request: SpaceRequest, ask_id: int) -> HttpResponse:
     return _act(
         request,
         lambda: service.reply(space=request.space, ask_id=ask_id, reply=choice),
-        note="Sent" if choice else "",
+        note=pgettext("a reply was sent", "Sent") if choice else "",
     )
 
 
@@ -233,7 +238,7 @@ def rain_check_redeem(request: SpaceRequest, rain_check_id: int) -> HttpResponse
             kind=request.POST.get("kind") or "closeness",
             words=request.POST.get("words", ""),
         ),
-        note="Redeemed: your partner has a gentle ask from you.",
+        note=_("Redeemed: your partner has a gentle ask from you."),
     )
 
 
@@ -262,7 +267,7 @@ def rain_check_move(request: SpaceRequest, rain_check_id: int) -> HttpResponse:
             form.add_error(None, error.message)
             status = error.status
         else:
-            messages.success(request, "Moved. Your partner sees the new time.")
+            messages.success(request, _("Moved. Your partner sees the new time."))
             return redirect(reverse("dashboard") + "#moment")
     else:
         status = 422
@@ -277,5 +282,5 @@ def rain_check_let_go(request: SpaceRequest, rain_check_id: int) -> HttpResponse
     return _act(
         request,
         lambda: service.let_go(space=request.space, rain_check_id=rain_check_id),
-        note="Let go. It is off both your screens.",
+        note=_("Let go. It is off both your screens."),
     )

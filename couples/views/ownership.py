@@ -23,6 +23,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -53,7 +54,7 @@ def export_page(request):
 
 @reauth_required
 def _export_ready(request):
-    messages.info(request, "Your download is starting.")
+    messages.info(request, _("Your download is starting."))
     return render(request, EXPORT_PAGE, {"start_download": True})
 
 
@@ -106,6 +107,6 @@ def account_delete(request):
             # record under the address of a person who no longer exists.
             request.session.flush()
             request.user = AnonymousUser()
-            messages.info(request, "Your account and everything you wrote are deleted.")
+            messages.info(request, _("Your account and everything you wrote are deleted."))
             return redirect("account_login")
     return render(request, DELETE_PAGE, {**context, "form": form}, status=422)

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.reauth import is_fresh
@@ -133,9 +134,9 @@ def pattern_sharing(request: SpaceRequest) -> HttpResponse:
         form.add_error(None, error.message)
         return _sharing_page(request, form=form, status=error.status)
     note = (
-        "Saved. What you chose shows only while you both choose to share."
+        _("Saved. What you chose shows only while you both choose to share.")
         if result.parts
-        else "You share nothing of your patterns now."
+        else _("You share nothing of your patterns now.")
     )
     if request.htmx:
         return _sharing_page(request, saved=note)

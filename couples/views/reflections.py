@@ -9,6 +9,7 @@ Django's error reports, and nothing here logs.
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
@@ -67,7 +68,7 @@ def reflection_create(request):
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Saved in your journal.")
+            messages.success(request, _("Saved in your journal."))
             if not request.htmx:
                 return redirect("reflections")
             context = _journal_context(request)
@@ -111,7 +112,7 @@ def reflection_edit(request, reflection_id):
             form.add_error(None, error.message)
             status, conflict = error.status, error.status == 409
         else:
-            messages.success(request, "Saved")
+            messages.success(request, _("Saved"))
             if request.htmx:
                 response = render_part(
                     request,
@@ -132,7 +133,7 @@ def reflection_edit(request, reflection_id):
         # A separate instance: validating a ModelForm writes into its instance.
         form = ReflectionForm(data, instance=get_own_reflection(request.user, reflection.pk))
         form.is_valid()
-        form.add_error(None, "This reflection was changed on another device meanwhile.")
+        form.add_error(None, _("This reflection was changed on another device meanwhile."))
         context["form"] = form
     return render_part(request, EDIT, context, partial="reflection-edit", status=status)
 
@@ -146,7 +147,7 @@ def reflection_delete(request, reflection_id):
     if request.method == "GET":
         return render_part(request, DELETE, {"reflection": reflection}, partial="reflection-delete")
     services.delete_reflection(author=request.user, reflection_id=reflection.pk)
-    messages.success(request, "Deleted")
+    messages.success(request, _("Deleted"))
     if request.htmx:
         response = render_part(request, JOURNAL, _journal_context(request), partial="journal")
         return push_url(response, reverse("reflections"))

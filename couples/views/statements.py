@@ -14,6 +14,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..access import (
@@ -66,7 +68,7 @@ def _section_response(
 
 
 def _to_dashboard(request, statement) -> HttpResponse:
-    messages.success(request, "Saved")
+    messages.success(request, _("Saved"))
     url = f"{reverse('dashboard')}#statement-{statement.pk}"
     if request.htmx:
         return client_redirect(url)
@@ -157,7 +159,7 @@ def statement_edit(request: SpaceRequest, pk: int) -> HttpResponse:
 def statement_retire(request: SpaceRequest, pk: int) -> HttpResponse:
     statement = get_own_statement(request.space, pk)
     services.retire_statement(space=request.space, statement_id=statement.pk)
-    return _section_response(request, done="Retired")
+    return _section_response(request, done=_("Retired"))
 
 
 @require_POST
@@ -166,7 +168,7 @@ def statement_retire(request: SpaceRequest, pk: int) -> HttpResponse:
 def statement_heard(request: SpaceRequest, pk: int) -> HttpResponse:
     statement = get_partner_statement(request.space, pk)
     services.mark_heard(space=request.space, statement_id=statement.pk)
-    return _section_response(request, done="Marked as heard", anchor=f"statement-{statement.pk}")
+    return _section_response(request, done=_("Marked as heard"), anchor=f"statement-{statement.pk}")
 
 
 @require_POST
@@ -185,7 +187,11 @@ def statement_ask(request: SpaceRequest, pk: int) -> HttpResponse:
             return _section_response(
                 request, status=error.status, bound={("ask", statement.pk): form}
             )
-        return _section_response(request, done="Sent", anchor=f"statement-{statement.pk}")
+        return _section_response(
+            request,
+            done=pgettext("a question was sent", "Sent"),
+            anchor=f"statement-{statement.pk}",
+        )
     return _section_response(request, status=422, bound={("ask", statement.pk): form})
 
 
@@ -209,14 +215,18 @@ def question_answer(request: SpaceRequest, pk: int) -> HttpResponse:
             post["version"] = question.version
             form = AnswerForm(post, auto_id=f"answer-{question.pk}-%s")
             form.is_valid()
-            form.add_error(None, f"{error.message} The saved answer is: “{question.answer}”.")
+            form.add_error(
+                None,
+                _("%(problem)s The saved answer is: “%(answer)s”.")
+                % {"problem": error.message, "answer": question.answer},
+            )
             return _section_response(request, status=409, bound={("answer", question.pk): form})
         except DomainError as error:
             form.add_error("answer", error.message)
             return _section_response(
                 request, status=error.status, bound={("answer", question.pk): form}
             )
-        return _section_response(request, done="Saved", anchor=f"question-{question.pk}")
+        return _section_response(request, done=_("Saved"), anchor=f"question-{question.pk}")
     return _section_response(request, status=422, bound={("answer", question.pk): form})
 
 

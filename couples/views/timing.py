@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ..domain.errors import Conflict, DomainError
@@ -78,7 +79,7 @@ def timing_edit(request: SpaceRequest) -> HttpResponse:
     except DomainError as error:
         form.add_error(None, error.message)
         return _page(request, form, status=error.status)
-    messages.success(request, "Your week is saved.")  # with htmx too (config/messages.py)
+    messages.success(request, _("Your week is saved."))  # with htmx too (config/messages.py)
     if request.htmx:
         rows = part.load(space)
         return _page(
@@ -105,7 +106,7 @@ def timing_cell(request: SpaceRequest) -> HttpResponse:
     named = [name for name in request.POST if name in CELL_INDEX]
     if len(named) != 1:
         raise timing_services.InvalidTiming(
-            "Choose one part of the week to change, then try again."
+            _("Choose one part of the week to change, then try again.")
         )
     timing_services.set_timing_cell(
         space=request.space, cell=named[0], level=request.POST[named[0]]
