@@ -6,8 +6,10 @@ arrive with the page, in the page's language, and the CSP stays as it is.
 Placeholders are ``%(name)s``, filled by ``cgText(key, values)``."""
 
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+
+from couples.domain.overlap import LEVEL_SHORT, LEVELS
 
 JS_TEXT = {
     # static/js/live.js
@@ -21,15 +23,6 @@ JS_TEXT = {
     "connection_dropped": _("The connection dropped. Tap the time again to try once more."),
     "not_saved": _("Not saved: %(problem)s"),
     "saved_cell": _("Saved: %(where)s, %(level)s."),
-    "level_u": pgettext_lazy("timing level", "usually open"),
-    "level_s": pgettext_lazy("timing level", "sometimes"),
-    "level_r": pgettext_lazy("timing level", "rarely"),
-    "level_-": pgettext_lazy("timing level", "not said"),
-    "short_u": pgettext_lazy("timing level, short", "Usually"),
-    "short_s": pgettext_lazy(
-        "timing level, short", "Some­times"
-    ),  # a soft hyphen: the narrow cell breaks there
-    "short_r": pgettext_lazy("timing level, short", "Rarely"),
     # static/js/starters.js
     "added_to": _("Added to “%(label)s”"),
     # static/js/push.js
@@ -43,6 +36,14 @@ JS_TEXT = {
     "push_on_failed": _("Notifications could not be turned on."),
     "push_off_failed": _("Notifications could not be turned off; please try again."),
 }
+
+
+# The week's level words are the domain's own (couples/domain/overlap.py), so
+# the grid and its script never say two different things.
+for _key, _label in LEVELS.items():
+    JS_TEXT[f"level_{_key}"] = lazy(lambda label=_label: str(label).lower(), str)()
+for _key, _short in LEVEL_SHORT.items():
+    JS_TEXT[f"short_{_key}"] = _short
 
 
 def js_text(request) -> dict:

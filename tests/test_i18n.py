@@ -10,6 +10,7 @@ it lists). Needs GNU gettext (scripts/bootstrap installs Debian's `gettext`).
 """
 
 import gettext as gnu_gettext
+import json
 import re
 import shutil
 import subprocess
@@ -22,6 +23,7 @@ from django.core.management import call_command
 from django.utils import dateformat, timezone, translation
 
 from accounts.languages import as_person, language_from_headers
+from couples.domain.overlap import LEVELS
 from couples.parts import render_for_members
 from couples.services import therapy
 from tests.factories import PASSWORD, space_of
@@ -138,6 +140,13 @@ def test_a_spanish_speaker_sees_their_pages_in_spanish_and_their_partner_in_engl
     page = hers.content.decode()
     assert '<html lang="es">' in page and "Mi diario" in page and "Cerrar sesión" in page
     assert hers["Content-Language"] == "es"
+    # The scripts' words come with the page, in its language (config/i18n.py).
+    words = json.loads(
+        re.search(r'<script id="js-text" type="application/json">(.*?)</script>', page).group(1)
+    )
+    assert words["try_again"] == "Inténtalo de nuevo."
+    with translation.override("es"):
+        assert words["level_u"] == str(LEVELS["u"]).lower() != "usually open"
     page = his.content.decode()
     assert '<html lang="en">' in page and "My journal" in page and "Mi diario" not in page
     profile = make_client(alice).get("/accounts/profile/").content.decode()
