@@ -364,3 +364,14 @@ async def test_each_partners_socket_speaks_their_own_language(make_client, alice
         his = await socket_of(bob, b"es-MX,es;q=0.9")
         assert ">aquí ahora<" in (await frames_until(his, 'id="partner-presence"'))[-1]
         await close_quietly(hers, his)
+
+
+def test_the_switch_used_while_logged_in_saves_the_account_too(make_client, alice):
+    client = make_client(alice)
+    response = client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    alice.refresh_from_db()
+    assert alice.language == "es"
+    response = client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
+    alice.refresh_from_db()
+    assert alice.language == "es"  # an unknown language changes nothing
