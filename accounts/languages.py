@@ -14,6 +14,8 @@ import contextvars
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import trans_real
@@ -149,3 +151,13 @@ def remember_in_cookie(response, code: str | None) -> None:
             domain=settings.LANGUAGE_COOKIE_DOMAIN,
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.languages.speak_after_login")
+def speak_their_language_after_login(sender, request, user, **kwargs):
+    """The rest of the login's request (allauth's "You are logged in as …") is
+    already in the account's language, not the browser's."""
+    code = language_of(user)
+    if code and request is not None:
+        translation.activate(code)
+        request.LANGUAGE_CODE = code

@@ -201,6 +201,8 @@ def test_the_account_wins_over_the_browser_and_is_remembered_across_logins(make_
     )
     assert login.status_code == 302
     assert settings.LANGUAGE_COOKIE_NAME not in elsewhere.cookies
+    said = [str(m) for m in list(login.wsgi_request._messages)]
+    assert said == ["Has iniciado sesión como Alice."], said  # the login's own message too
     page = elsewhere.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="es">' in page and "Mi diario" in page
 
