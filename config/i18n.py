@@ -8,6 +8,7 @@ Placeholders are ``%(name)s``, filled by ``cgText(key, values)``."""
 from django.conf import settings
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from couples.domain.overlap import LEVEL_SHORT, LEVELS
 
@@ -44,6 +45,26 @@ for _key, _label in LEVELS.items():
     JS_TEXT[f"level_{_key}"] = lazy(lambda label=_label: str(label).lower(), str)()
 for _key, _short in LEVEL_SHORT.items():
     JS_TEXT[f"short_{_key}"] = _short
+
+
+# allauth's and Django's words that our signup and login pages show: marked here
+# so the catalogue carries them in our voice ("tú", like the rest; their own
+# Spanish says "usted"). LOCALE_PATHS is read before any app's catalogue.
+OUR_VOICE = (
+    gettext_noop("Forgot your password?"),
+    gettext_noop("Your password can’t be too similar to your other personal information."),
+    gettext_noop("Your password can’t be a commonly used password."),
+    gettext_noop("Your password can’t be entirely numeric."),
+    gettext_noop("This password is too common."),
+    ngettext_lazy(
+        "Your password must contain at least %(min_length)d character.",
+        "Your password must contain at least %(min_length)d characters.",
+    ),
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+    ),
+)
 
 
 def js_text(request) -> dict:

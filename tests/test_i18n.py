@@ -164,6 +164,7 @@ def test_signed_out_the_browser_chooses_and_the_switch_remembers(make_client):
     browser = make_client()
     page = browser.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9").content.decode()
     assert "Inicia sesión en Common Ground" in page and 'lang="es"' in page
+    assert "¿Olvidaste tu contraseña?" in page  # allauth's words, in our voice (config/i18n.py)
     assert 'action="/i18n/setlang/"' in page  # the footer's switch, a plain form
     assert ">English</option>" in page and ">Español</option>" in page  # each in itself
     page = browser.get("/accounts/login/").content.decode()
@@ -242,6 +243,7 @@ def test_signup_offers_the_browsers_language_and_keeps_the_choice(make_client):
     page = browser.get("/accounts/signup/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert re.search(r'<option value="es"[^>]*selected', page), "pre-filled from Accept-Language"
     assert "Crea tu cuenta de Common Ground" in page
+    assert "Tu contraseña debe tener al menos 10 caracteres." in page
     response = browser.post(
         "/accounts/signup/",
         {
