@@ -12,8 +12,8 @@ from contextlib import nullcontext
 from allauth.account.adapter import DefaultAccountAdapter
 
 from . import new_device
+from .languages import as_person
 from .throttling import client_ip
-from .timezones import in_zone_of
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -41,7 +41,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         recipient = context.get("user")
-        zone = in_zone_of(recipient) if getattr(recipient, "pk", None) else nullcontext()
+        zone = as_person(recipient) if getattr(recipient, "pk", None) else nullcontext()
         with zone:
             super().send_mail(template_prefix, email, context)
 

@@ -7,5 +7,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # reauth: a login counts as a fresh confirmation; sessions: who each
-        # session belongs to; tasks: a finished task's row is deleted.
-        from . import reauth, sessions, tasks  # noqa: F401
+        # session belongs to; tasks: a finished task's row is deleted;
+        # languages: the login's own answer speaks the account's language.
+        from . import languages, reauth, sessions, tasks  # noqa: F401

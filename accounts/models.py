@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .timezones import default_time_zone, validate_time_zone
 
@@ -45,6 +47,16 @@ class User(AbstractUser):
         max_length=64,
         default=default_time_zone,
         validators=[validate_time_zone],
+    )
+
+    # One of settings.LANGUAGES; blank follows the browser (accounts/languages.py).
+    # Everything rendered for this person, by anyone, is in it.
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        blank=True,
+        default="",
+        choices=settings.LANGUAGES,
     )
 
     USERNAME_FIELD = "email"

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The areas of the IANA database a person lives in; the rest (Etc/GMT+5, US/Pacific,
 # "Universal", …) are aliases and legacy names, still accepted, never offered.
@@ -34,8 +36,21 @@ AREAS = (
     "Indian",
     "Pacific",
 )
+# The areas as a person reads them (the optgroups of the profile's select).
+AREA_LABELS = {
+    "Africa": _("Africa"),
+    "America": _("America"),
+    "Antarctica": _("Antarctica"),
+    "Arctic": _("Arctic"),
+    "Asia": _("Asia"),
+    "Atlantic": _("Atlantic"),
+    "Australia": _("Australia"),
+    "Europe": _("Europe"),
+    "Indian": pgettext_lazy("ocean", "Indian"),
+    "Pacific": _("Pacific"),
+}
 # Zones without a place: named for what they are, never by their abbreviation.
-PLACELESS = {"UTC": "Universal time (no daylight saving)"}
+PLACELESS = {"UTC": _("Universal time (no daylight saving)")}
 
 
 def default_time_zone() -> str:
@@ -51,7 +66,7 @@ def known_time_zones() -> frozenset:
 def validate_time_zone(value: str) -> None:
     if value not in known_time_zones():
         raise ValidationError(
-            "“%(value)s” is not a time zone we know. Please pick yours from the list.",
+            _("“%(value)s” is not a time zone we know. Please pick yours from the list."),
             code="unknown_time_zone",
             params={"value": value[:64]},
         )
@@ -83,8 +98,8 @@ def place_name(name: str) -> str:
     """``America/Argentina/Buenos_Aires`` → ``Buenos Aires (Argentina)``;
     the placeless zones by what they are."""
     if name in PLACELESS:
-        return PLACELESS[name]
-    _area, _, rest = name.partition("/")
+        return str(PLACELESS[name])
+    _area, _sep, rest = name.partition("/")
     pieces = [piece.replace("_", " ") for piece in (rest or name).split("/")]
     if len(pieces) > 1:
         return f"{pieces[-1]} ({', '.join(pieces[:-1])})"
@@ -106,7 +121,7 @@ def time_zone_choices(current: str = "", now: datetime.datetime | None = None) -
     is always offered, even an alias no list would show."""
     groups = defaultdict(list)
     for name in known_time_zones():
-        area, _, rest = name.partition("/")
+        area, _sep, rest = name.partition("/")
         if area in AREAS and rest:
             groups[area].append(name)
     choices = []
@@ -115,14 +130,17 @@ def time_zone_choices(current: str = "", now: datetime.datetime | None = None) -
     others = sorted({name for name in extra if name not in offered and is_known_time_zone(name)})
     if others:
         choices.append(
-            ("Other", [(name, f"{place_name(name)}, {offset_label(name, now)}") for name in others])
+            (
+                _("Other"),
+                [(name, f"{place_name(name)}, {offset_label(name, now)}") for name in others],
+            )
         )
     for area in AREAS:
         names = sorted(groups[area], key=place_name)
         if names:
             choices.append(
                 (
-                    area,
+                    AREA_LABELS[area],
                     [(name, f"{place_name(name)}, {offset_label(name, now)}") for name in names],
                 )
             )

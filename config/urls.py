@@ -13,6 +13,8 @@ urlpatterns = [
     path("healthz/live", health.live, name="health_live"),
     path("healthz/ready", health.ready, name="health_ready"),
     path("accounts/profile/", account_views.profile, name="profile"),
+    # The footer's language switch (Django's set_language; the account remembers it too).
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/confirm-password/", reauth.confirm_password, name="reauth_confirm"),
     path("accounts/export/", ownership.export_page, name="account_export"),
     path("accounts/export/download/", ownership.export_download, name="account_export_download"),

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 from py_vapid import Vapid02
 from pywebpush import WebPushException, webpush
 
@@ -79,15 +80,15 @@ def endpoint_problem(endpoint: str) -> str | None:
     try:
         parts = urlsplit(endpoint)
     except ValueError:
-        return "That is not a push address."
+        return _("That is not a push address.")
     allowed_schemes = {"https", "http"} if settings.PUSH_ALLOW_HTTP else {"https"}
     host = (parts.hostname or "").lower()
     if parts.scheme not in allowed_schemes or not host or parts.username or parts.password:
-        return "That is not a push address this app can use."
+        return _("That is not a push address this app can use.")
     if not any(
         fnmatch.fnmatchcase(host, pattern.lower()) for pattern in settings.PUSH_SERVICE_HOSTS
     ):
-        return "That browser’s push service is not one this app sends to."
+        return _("That browser’s push service is not one this app sends to.")
     return None
 
 

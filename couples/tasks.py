@@ -25,8 +25,10 @@ import logging
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.languages import in_language_of
 from accounts.timezones import zone_of
 
 try:  # Django 6
@@ -56,7 +58,7 @@ logger = logging.getLogger(__name__)
 
 PUSH_ATTEMPTS = 5
 TITLE = "Common Ground"
-DISCREET = "Something new from your partner"
+DISCREET = gettext_lazy("Something new from your partner")
 # Where a tap opens: the part of the dashboard the notice is about.
 WHERE = {
     NoticeKind.ASK: "/#moment",
@@ -146,25 +148,27 @@ def _tag(notice: Notice) -> str:
     return "cg-" + digest.hexdigest()[:16]
 
 
-def _homework_detail(notice: Notice, partner: str) -> str:
+def _homework_detail(notice: Notice) -> str:
     if notice.key.endswith(":proposed"):
-        return gettext("%(name)s proposed homework") % {"name": partner}
-    return gettext("Your homework moved on to its next stage")
+        return _("%(partner)s proposed homework")
+    return _("Your homework moved on to its next stage")
 
 
 def message_for(notice: Notice, choice: NotificationChoice, space) -> push.Message:
-    body = DISCREET
-    if choice.detail:
-        partner = space.partner.display_name
-        body = {
-            NoticeKind.ASK: f"{partner} asked you something",
-            # The same words for every answer: a notification never says no.
-            NoticeKind.ANSWER: f"{partner} answered your ask",
-            NoticeKind.RAIN_CHECK: "A time you offered is here",
-            NoticeKind.AGENDA: f"{partner} changed your agenda for the next session",
-            NoticeKind.STATEMENT: f"{partner} updated what their no means",
-            NoticeKind.HOMEWORK: _homework_detail(notice, partner),
-        }.get(notice.kind, DISCREET)
+    """The words on the recipient's lock screen, in the recipient's language."""
+    with in_language_of(space.me):
+        body = str(DISCREET)
+        if choice.detail:
+            partner = space.partner.display_name
+            body = {
+                NoticeKind.ASK: _("%(partner)s asked you something"),
+                # The same words for every answer: a notification never says no.
+                NoticeKind.ANSWER: _("%(partner)s answered your ask"),
+                NoticeKind.RAIN_CHECK: _("A time you offered is here"),
+                NoticeKind.AGENDA: _("%(partner)s changed your agenda for the next session"),
+                NoticeKind.STATEMENT: _("%(partner)s updated what their no means"),
+                NoticeKind.HOMEWORK: _homework_detail(notice),
+            }.get(notice.kind, body) % {"partner": partner}
     return push.Message(title=TITLE, body=body, tag=_tag(notice), url=WHERE.get(notice.kind, "/"))
 
 

@@ -92,6 +92,7 @@ class SpaceConsumer(AsyncWebsocketConsumer):
         self.heartbeat = None
         self.ended = False
         self.csrf_secret = None
+        self.language = None  # what this socket's person reads (realtime.rendering)
         self.opened = None  # this socket's place among its person's (realtime/devices.py)
         self.session_key = getattr(self.scope.get("session"), "session_key", None)
         await self.accept()
@@ -105,6 +106,7 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             await self.end(CLOSE_SIGNED_OUT)
             return
         self.csrf_secret = state.csrf_secret
+        self.language = rendering.socket_language(self.scope, state.user)
         # Twice: the first command after Redis came back may meet a pooled
         # connection from before the outage.
         for attempt in (1, 2):
@@ -140,7 +142,7 @@ class SpaceConsumer(AsyncWebsocketConsumer):
             return  # a frame of a couple this socket no longer follows
         html = event["html"].replace(event["csrf"], rendering.csrf_token(self.csrf_secret))
         if "partner" in event["parts"]:
-            html = f"{html}\n{rendering.presence_html(self.partner_present)}"
+            html = f"{html}\n{rendering.presence_html(self.partner_present, self.language)}"
         await self.send(text_data=html)
 
     async def space_changed(self, event):
@@ -258,7 +260,7 @@ class SpaceConsumer(AsyncWebsocketConsumer):
     async def push_presence(self, was_present):
         if self.partner_present == was_present or self.couple_id is None:
             return
-        await self.send(text_data=rendering.presence_html(self.partner_present))
+        await self.send(text_data=rendering.presence_html(self.partner_present, self.language))
 
     async def beat(self):
         """Heartbeat: keep the partner's presence mark alive, forget silent

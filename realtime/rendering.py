@@ -15,10 +15,11 @@ from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.http import HttpRequest
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.crypto import constant_time_compare
 from django_htmx.middleware import HtmxDetails
 
-from accounts.timezones import in_zone_of
+from accounts.languages import as_person, language_from_headers, language_of
 from couples.access import person_and_space
 from couples.parts import PARTS, render_named_part
 
@@ -114,11 +115,23 @@ def csrf_token(secret: str | None) -> str:
 _PRESENCE = {}
 
 
-def presence_html(present: bool) -> str:
-    """The partner's presence mark (the same two strings for everyone)."""
-    if present not in _PRESENCE:
-        _PRESENCE[present] = render_to_string("realtime/presence.html", {"present": present})
-    return _PRESENCE[present]
+def socket_language(scope, user) -> str:
+    """The language of what one socket's person reads: their own choice, else
+    what their browser asked for when the socket opened, else the site's."""
+    return (
+        language_of(user) or language_from_headers(scope.get("headers")) or settings.LANGUAGE_CODE
+    )
+
+
+def presence_html(present: bool, language: str | None = None) -> str:
+    """The partner's presence mark (the same two strings for everyone who
+    reads ``language``; the active one when not given)."""
+    language = language or translation.get_language()
+    key = (present, language)
+    if key not in _PRESENCE:
+        with translation.override(language):
+            _PRESENCE[key] = render_to_string("realtime/presence.html", {"present": present})
+    return _PRESENCE[key]
 
 
 def load_state_and_frame(scope, user_id, event, *, couple_id, partner_present):
@@ -144,6 +157,7 @@ def render_frame(scope, state, names, *, seq=None, presence=None):
     """One websocket frame: the named parts for ``state.user``, plus the seq
     marker and the presence mark, as top-level elements swapped by ``id``."""
     request = SocketRequest(scope, user=state.user, session=state.session)
+    browser = language_from_headers(scope.get("headers"))
     pieces = []
     if seq is not None:
         pieces.append(render_to_string("realtime/seq.html", {"seq": seq, "kind": "change"}))
@@ -153,13 +167,16 @@ def render_frame(scope, state, names, *, seq=None, presence=None):
             # Defence in depth: couple events never carry private parts.
             logger.error("user-scoped part %s refused on a couple event", name)
             continue
-        with in_zone_of(state.user):  # the whole body (SPACE) too, in their own zone
+        with as_person(
+            state.user, browser=browser
+        ):  # the whole body (SPACE) too, in their zone and language
             html = render_named_part(request, name, state.space)
         if html is None:
             continue
         pieces.append(html)
     if presence is not None and state.space is not None:
-        pieces.append(render_to_string("realtime/presence.html", {"present": presence}))
+        with as_person(state.user, browser=browser):
+            pieces.append(presence_html(presence))
     return "\n".join(pieces)
 
 

@@ -1,4 +1,4 @@
-// Common Ground's service worker (served at /sw.js by couples/views/notifications.py).
+{% load i18n %}// Common Ground's service worker (served at /sw.js by couples/views/notifications.py).
 // It shows notifications and opens the right part of the dashboard on a tap. It
 // keeps ONLY static files and the static offline page: never a page, fragment or
 // answer with anyone's data in it, because phones are shared and lost.
@@ -40,7 +40,7 @@ self.addEventListener("push", function (event) {
   try { data = event.data ? event.data.json() : {}; } catch (error) { data = {}; }
   var title = data.title || "Common Ground";
   var options = {
-    body: data.body || "Something new from your partner",
+    body: data.body || "{% filter escapejs %}{% translate "Something new from your partner" %}{% endfilter %}",
     tag: data.tag || "common-ground",
     icon: ICON,
     // Only a path of this site (not "//elsewhere"): a tap never leaves the app.

@@ -30,7 +30,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from accounts.timezones import in_zone_of
+from accounts.languages import as_person
 
 from ..access import Space
 
@@ -78,9 +78,10 @@ class Part:
         """The part's HTML for ``space.me``. Couple parts are rendered without
         the request: ``csrf_token`` (a real token or a placeholder put in
         later) stands in for the only thing of it their forms use."""
-        # In the eyes' own time zone, whoever renders (a request, the writer
-        # rendering for each member, a socket): "today", days and times are theirs.
-        with in_zone_of(space.me):
+        # In the eyes' own time zone and language, whoever renders (a request, the
+        # writer rendering for each member, a socket): "today", days, times and
+        # words are theirs.
+        with as_person(space.me):
             context = self.context(space, request=request, rows=rows, **extra)
             if csrf_token is not None:
                 context["csrf_token"] = csrf_token

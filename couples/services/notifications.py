@@ -17,6 +17,7 @@ from allauth.usersessions.models import UserSession
 from django.db import IntegrityError, transaction
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.sessions import record_session
 
@@ -75,20 +76,20 @@ def add_device(*, request, endpoint: str, p256dh: str, auth: str) -> PushDevice:
     user = request.user
     endpoint = (endpoint or "").strip()
     if not endpoint or len(endpoint) > ENDPOINT_MAX:
-        raise Invalid("This browser did not give a push address.")
+        raise Invalid(_("This browser did not give a push address."))
     problem = push.endpoint_problem(endpoint)
     if problem is not None:
         raise Invalid(problem)
     point, secret = _decoded(p256dh or ""), _decoded(auth or "")
     if point is None or len(point) != 65 or point[0] != 4 or secret is None or len(secret) != 16:
-        raise Invalid("This browser’s push keys could not be read.")
+        raise Invalid(_("This browser’s push keys could not be read."))
     session_key = request.session.session_key
     session = UserSession.objects.filter(session_key=session_key, user=user).first()
     if session is None and session_key:
         record_session(sender=None, request=request, user=user)
         session = UserSession.objects.filter(session_key=session_key, user=user).first()
     if session is None:
-        raise Invalid("Please log in again on this device, then turn notifications on.")
+        raise Invalid(_("Please log in again on this device, then turn notifications on."))
     device, _created = PushDevice.objects.update_or_create(
         endpoint=endpoint,
         defaults={
@@ -105,9 +106,9 @@ def add_device(*, request, endpoint: str, p256dh: str, auth: str) -> PushDevice:
 
 def remove_device(*, user, device_id) -> None:
     """Turn notifications off for one of my devices (never anyone else's)."""
-    deleted, _ = PushDevice.objects.filter(pk=_id(device_id), person=user).delete()
+    deleted, _kinds = PushDevice.objects.filter(pk=_id(device_id), person=user).delete()
     if not deleted:
-        raise NotFound("That device is not on your list (perhaps it was removed already).")
+        raise NotFound(_("That device is not on your list (perhaps it was removed already)."))
 
 
 def remove_device_by_endpoint(*, user, endpoint: str) -> None:
@@ -120,7 +121,7 @@ def forget_devices(*people) -> int:
     told to them (password change, unlinking)."""
     ids = [getattr(person, "pk", person) for person in people]
     Notice.objects.filter(person__in=ids, state=Notice.PENDING).delete()
-    deleted, _ = PushDevice.objects.filter(person__in=ids).delete()
+    deleted, _kinds = PushDevice.objects.filter(person__in=ids).delete()
     return deleted
 
 
@@ -141,9 +142,9 @@ def save_choice(*, user, kinds, detail: bool, quiet_start, quiet_end) -> Notific
     kinds = set(kinds)
     unknown = kinds - set(NoticeKind.values)
     if unknown:
-        raise Invalid("Please choose from the kinds of notification listed.")
+        raise Invalid(_("Please choose from the kinds of notification listed."))
     if quiet_start is None or quiet_end is None:
-        raise Invalid("Please give quiet hours as two times, e.g. 22:00 and 08:00.")
+        raise Invalid(_("Please give quiet hours as two times, e.g. 22:00 and 08:00."))
     values = {kind: kind in kinds for kind in NoticeKind.values}
     values.update(
         detail=bool(detail),
@@ -151,7 +152,7 @@ def save_choice(*, user, kinds, detail: bool, quiet_start, quiet_end) -> Notific
         quiet_end=quiet_end,
         updated_at=timezone.now(),
     )
-    choice, _ = NotificationChoice.objects.update_or_create(person=user, defaults=values)
+    choice, _created = NotificationChoice.objects.update_or_create(person=user, defaults=values)
     return choice
 
 

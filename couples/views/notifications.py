@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -52,7 +53,7 @@ def notifications(request) -> HttpResponse:
     except DomainError as error:
         form.add_error(None, error.message)
         return _page(request, form, status=error.status)
-    messages.success(request, "Saved.")
+    messages.success(request, _("Saved."))
     return redirect(reverse("notifications"))
 
 
@@ -74,7 +75,7 @@ def device_add(request) -> JsonResponse:
     keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
     values = [data.get("endpoint"), keys.get("p256dh"), keys.get("auth")]
     if not all(isinstance(value, str) for value in values):
-        return JsonResponse({"error": "This browser did not send a subscription."}, status=400)
+        return JsonResponse({"error": _("This browser did not send a subscription.")}, status=400)
     try:
         device = service.add_device(
             request=request, endpoint=values[0], p256dh=values[1], auth=values[2]
@@ -98,7 +99,7 @@ def device_forget(request) -> HttpResponse:
 @login_required
 def device_remove(request, device_id: int) -> HttpResponse:
     service.remove_device(user=request.user, device_id=device_id)
-    messages.success(request, "That device will not be notified any more.")
+    messages.success(request, _("That device will not be notified any more."))
     return redirect(reverse("notifications"))
 
 
@@ -141,7 +142,7 @@ def manifest(request) -> JsonResponse:
     data = {
         "name": "Common Ground",
         "short_name": "Common Ground",
-        "description": "A shared space for the two of you.",
+        "description": _("A shared space for the two of you."),
         "id": "/",
         "start_url": "/",
         "scope": "/",

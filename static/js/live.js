@@ -20,6 +20,9 @@
  */
 (function () {
   "use strict";
+  // The words in the page's language (static/js/text.js); English without it.
+  function T(key, values, fallback) { return window.cgText ? window.cgText(key, values, fallback) : fallback; }
+
 
   var MAX_DELAY_MS = 4000;
   var live = document.getElementById("live");
@@ -86,9 +89,9 @@
       // of their pages, and that one this one, in a loop; a reload is the choice.
       var note = document.getElementById("live-paused");
       if (note) {
-        note.textContent = "Live updates are paused here: this dashboard is open on " +
+        note.textContent = T("live_paused_elsewhere", null, "Live updates are paused here: this dashboard is open on " +
           "many other devices or tabs. Reload the page to make this one live again. " +
-          "What you save is kept.";
+          "What you save is kept.");
       }
       return;
     }

@@ -3,6 +3,9 @@
 // Without JavaScript, or without Push support, the text says so and nothing else.
 (function () {
   "use strict";
+  // The words in the page's language (static/js/text.js); English without it.
+  function T(key, values, fallback) { return window.cgText ? window.cgText(key, values, fallback) : fallback; }
+
   var box = document.querySelector("[data-push]");
   if (!box) return;
   var state = box.querySelector("[data-push-state]");
@@ -28,7 +31,7 @@
     });
   }
   if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
-    say("This browser cannot show notifications from a web app.");
+    say(T("push_unsupported", null, "This browser cannot show notifications from a web app."));
     return;
   }
   var ready = navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function () {
@@ -38,13 +41,13 @@
     return registration.pushManager.getSubscription();
   }).then(function (subscription) {
     show(Boolean(subscription));
-    say(subscription ? "Notifications are on for this device." : "Notifications are off for this device.");
+    say(subscription ? T("push_on", null, "Notifications are on for this device.") : T("push_off", null, "Notifications are off for this device."));
   });
 
   on.addEventListener("click", function () {
     on.disabled = true;
     Notification.requestPermission().then(function (permission) {
-      if (permission !== "granted") throw new Error("This browser is not allowed to show notifications; you can allow it in its site settings.");
+      if (permission !== "granted") throw new Error(T("push_not_allowed", null, "This browser is not allowed to show notifications; you can allow it in its site settings."));
       return ready;
     }).then(function (registration) {
       return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(box.dataset.key) });
@@ -53,14 +56,14 @@
         if (response.ok) return response;
         return response.json().then(function (data) {
           subscription.unsubscribe();
-          throw new Error(data.error || "The server could not save this device.");
+          throw new Error(data.error || T("push_not_saved", null, "The server could not save this device."));
         });
       });
     }).then(function () {
       show(true);
-      say("Notifications are on for this device.");
+      say(T("push_on", null, "Notifications are on for this device."));
     }).catch(function (error) {
-      say(error && error.message ? error.message : "Notifications could not be turned on.");
+      say(error && error.message ? error.message : T("push_on_failed", null, "Notifications could not be turned on."));
     }).then(function () { on.disabled = false; });
   });
 
@@ -74,9 +77,9 @@
       return subscription.unsubscribe().then(function () { return post(box.dataset.forget, { endpoint: endpoint }); });
     }).then(function () {
       show(false);
-      say("Notifications are off for this device.");
+      say(T("push_off", null, "Notifications are off for this device."));
     }).catch(function () {
-      say("Notifications could not be turned off; please try again.");
+      say(T("push_off_failed", null, "Notifications could not be turned off; please try again."));
     }).then(function () { off.disabled = false; });
   });
 })();

@@ -10,6 +10,9 @@
  */
 (function () {
   "use strict";
+  // The words in the page's language (static/js/text.js); English without it.
+  function T(key, values, fallback) { return window.cgText ? window.cgText(key, values, fallback) : fallback; }
+
 
   var buttons = document.querySelectorAll(".statement-starters .starter-use");
   if (!buttons.length) { return; }
@@ -34,7 +37,7 @@
       var before = field.value.replace(/\s+$/, "");
       field.value = before ? before + " " + text.textContent : text.textContent;
       field.dispatchEvent(new Event("input", { bubbles: true }));
-      say("Added to “" + button.dataset.label + "”");
+      say(T("added_to", { label: button.dataset.label }, "Added to “" + button.dataset.label + "”"));
     });
   });
 })();

@@ -21,11 +21,14 @@
  */
 (function () {
   "use strict";
+  // The words in the page's language (static/js/text.js); English without it.
+  function T(key, values, fallback) { return window.cgText ? window.cgText(key, values, fallback) : fallback; }
+
 
   var FORM = "my-week-form";
   var CYCLE = { u: "s", s: "r", r: "-", "-": "u" };
-  var LABEL = { u: "usually open", s: "sometimes", r: "rarely", "-": "not said" };
-  var SHORT = { u: "Usually", s: "Some\u00adtimes", r: "Rarely", "-": "\u2013" };
+  var LABEL = { u: T("level_u", null, "usually open"), s: T("level_s", null, "sometimes"), r: T("level_r", null, "rarely"), "-": T("level_-", null, "not said") };
+  var SHORT = { u: T("short_u", null, "Usually"), s: T("short_s", null, "Some\u00adtimes"), r: T("short_r", null, "Rarely"), "-": "\u2013" };
   var CSS = { u: "u", s: "s", r: "r", "-": "none" };
 
   var pending = {};    // cell name -> the level last tapped, not yet confirmed
@@ -96,7 +99,7 @@
     var holder = document.createElement("template");
     holder.innerHTML = text;
     var words = (holder.content.textContent || "").replace(/\s+/g, " ").trim();
-    return words || "Please try again.";
+    return words || T("try_again", null, "Please try again.");
   }
 
   function post(action, token, name, level) {
@@ -113,11 +116,11 @@
       var redirect = response.headers.get("HX-Redirect");
       if (response.status === 401 && redirect) {
         window.location.href = redirect;  // signed out: to the login page
-        throw new Error("You are signed out. Sign in again, then try once more.");
+        throw new Error(T("signed_out", null, "You are signed out. Sign in again, then try once more."));
       }
       return response.text().then(function (text) { throw new Error(messageOf(text)); });
     }, function () {
-      throw new Error("The connection dropped. Tap the time again to try once more.");
+      throw new Error(T("connection_dropped", null, "The connection dropped. Tap the time again to try once more."));
     });
   }
 
@@ -155,9 +158,9 @@
         refetchPart();
       }
       if (failed) {
-        say("Not saved: " + failed, true);
+        say(T("not_saved", { problem: failed }, "Not saved: " + failed), true);
       } else if (waiting === 0) {
-        say("Saved: " + button.dataset.where + ", " + LABEL[level] + ".", false);
+        say(T("saved_cell", { where: button.dataset.where, level: LABEL[level] }, "Saved: " + button.dataset.where + ", " + LABEL[level] + "."), false);
       }
     });
   }

@@ -190,6 +190,12 @@ ROWS = [
         "test_url_matrix.py::test_every_part_name_answers_each_role_with_its_own_view",
     ),
     Row(
+        "set_language",
+        roles(anonymous=fn(POST=302), signed_in=fn(POST=302)),
+        reason="the language switch: the requester's own cookie (and own account); "
+        "an empty POST changes nothing and goes back",
+    ),
+    Row(
         "privacy",
         roles(anonymous=fn(GET=200), signed_in=fn(GET=200)),
         reason="public page",
