@@ -13,14 +13,13 @@ import contextlib
 import contextvars
 
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import trans_real
 
-from .timezones import in_zone_of
+from .timezones import in_zone_of, signed_in_person
 
 
 def language_codes() -> set[str]:
@@ -110,10 +109,8 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        session = getattr(request, "session", None)
-        named = session is not None and SESSION_KEY in session
-        signed_in = named and user is not None and user.is_authenticated
+        user = signed_in_person(request)
+        signed_in = user is not None
         code = language_of(user) if signed_in else None
         if code:
             translation.activate(code)

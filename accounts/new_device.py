@@ -42,7 +42,7 @@ def after_login(request, response, user, *, signup):
     """Mail the person if this browser is new to their account; mark it either way."""
     from allauth.account.adapter import get_adapter
 
-    from .session_views import device_name
+    from .devices import device_name
 
     known = _known(request)
     mark = _mark(user)

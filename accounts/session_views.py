@@ -9,7 +9,6 @@ that deletion closes its sockets (realtime/signals.py), as a logout does.
 """
 
 import ipaddress
-import re
 
 from allauth.usersessions.internal.flows.sessions import end_other_sessions, end_sessions
 from allauth.usersessions.models import UserSession
@@ -20,48 +19,11 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 from django.views.generic.edit import FormView
 
+from .devices import device_name
 from .sessions import last_seen
 from .throttling import client_ip
-
-# Browser and system names, most specific first (Edge and Opera say "Chrome" too).
-_BROWSERS = [
-    ("Edg", "Edge"),
-    ("OPR", "Opera"),
-    ("Firefox", "Firefox"),
-    ("FxiOS", "Firefox"),
-    ("CriOS", "Chrome"),
-    ("Chromium", "Chromium"),
-    ("Chrome", "Chrome"),
-    ("Safari", "Safari"),
-]
-_SYSTEMS = [
-    ("iPhone", pgettext_lazy("device", "an iPhone")),
-    ("iPad", pgettext_lazy("device", "an iPad")),
-    ("Android", "Android"),
-    ("Windows", "Windows"),
-    ("Mac OS X", pgettext_lazy("device", "a Mac")),
-    ("Macintosh", pgettext_lazy("device", "a Mac")),
-    ("CrOS", "ChromeOS"),
-    ("Linux", "Linux"),
-]
-
-
-def device_name(user_agent):
-    """ "Firefox on Linux": a browser and a system name, never the raw string."""
-    user_agent = user_agent or ""
-    browser = next((name for token, name in _BROWSERS if re.search(token, user_agent)), None)
-    system = next((name for token, name in _SYSTEMS if token in user_agent), None)
-    if browser and system:
-        # Translators: a browser and a system, e.g. "Safari on an iPhone".
-        return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
-    if browser:
-        return browser
-    if system:
-        return _("A browser on %(system)s") % {"system": system}
-    return _("An unknown browser")
 
 
 def coarse_place(address, here):

@@ -147,6 +147,15 @@ def time_zone_choices(current: str = "", now: datetime.datetime | None = None) -
     return choices
 
 
+def signed_in_person(request):
+    """The request's person when a session names them, else ``None`` (a session
+    naming nobody is an anonymous visitor: no user is built for them)."""
+    user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
+    named = session is not None and SESSION_KEY in session
+    return user if named and user is not None and user.is_authenticated else None
+
+
 class TimeZoneMiddleware:
     """The signed-in person's own zone for the whole request (after
     ``AuthenticationMiddleware``); everyone else gets the server's."""
@@ -155,11 +164,8 @@ class TimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        # A session naming nobody is an anonymous visitor: no user is built for them.
-        session = getattr(request, "session", None)
-        named = session is not None and SESSION_KEY in session
-        if user is not None and named and user.is_authenticated:
+        user = signed_in_person(request)
+        if user is not None:
             timezone.activate(zone_of(user))
         else:
             timezone.deactivate()

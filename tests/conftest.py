@@ -140,6 +140,17 @@ def empty_parts_cache():
 
 
 @pytest.fixture(autouse=True)
+def english_between_tests():
+    """Django's LocaleMiddleware activates a request's language in its thread and
+    leaves it there (the next request activates its own): a Spanish request in
+    one test must not make the next test's code speak Spanish."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def empty_limit_counters():
     """The rate-limit counters live in Redis with REDIS_URL (config/cache.py),
     outliving a test run: each test starts with none counted."""

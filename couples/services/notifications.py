@@ -19,6 +19,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.devices import device_name
 from accounts.sessions import record_session
 
 from .. import push
@@ -32,40 +33,6 @@ def _decoded(value: str) -> bytes | None:
         return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (binascii.Error, ValueError):
         return None
-
-
-def _device_label(user_agent: str) -> str:
-    """A coarse, readable name for the list: the browser and the system."""
-    agent = user_agent or ""
-    browser = next(
-        (
-            name
-            for needle, name in (
-                ("Edg/", "Edge"),
-                ("Firefox/", "Firefox"),
-                ("Chrome/", "Chrome"),
-                ("Safari/", "Safari"),
-            )
-            if needle in agent
-        ),
-        "A browser",
-    )
-    system = next(
-        (
-            name
-            for needle, name in (
-                ("Android", "Android"),
-                ("iPhone", "iPhone"),
-                ("iPad", "iPad"),
-                ("Windows", "Windows"),
-                ("Mac OS X", "Mac"),
-                ("Linux", "Linux"),
-            )
-            if needle in agent
-        ),
-        "",
-    )
-    return f"{browser} on {system}" if system else browser
 
 
 @transaction.atomic
@@ -97,7 +64,7 @@ def add_device(*, request, endpoint: str, p256dh: str, auth: str) -> PushDevice:
             "session": session,
             "p256dh": p256dh,
             "auth": auth,
-            "label": _device_label(request.META.get("HTTP_USER_AGENT", "")),
+            "label": device_name(request.META.get("HTTP_USER_AGENT", "")),
             "created_at": timezone.now(),
         },
     )
