@@ -140,7 +140,7 @@ def update_session(
     )
     with transaction.atomic():
         session = _lock_session(space, session_id)
-        check_version(session.version, expected_version, what="this session")
+        check_version(session.version, expected_version, what=_("this session"))
         session.planned_for = planned_for
         session.therapist_name = therapist_name
         session.version += 1
