@@ -110,7 +110,9 @@ def test_feedback_on_the_dashboard_is_said_to_me_only_and_the_page_stays(
     statement = bob_page.locator(f"#statement-{space.second_statement.pk}")
     button = statement.get_by_role("button", name=re.compile("heard this"))
     button.scroll_into_view_if_needed()
-    bob_page.mouse.wheel(0, 120)  # somewhere mid-page, as a person would be
+    # Somewhere mid-page, as a person would be (scrolled at once: a wheel scroll
+    # may still be moving when the position is read).
+    bob_page.evaluate("window.scrollBy({top: 120, behavior: 'instant'})")
     before = bob_page.evaluate("window.scrollY")
     assert before > 0
     button.click()

@@ -36,7 +36,9 @@ INJECTED = """() => ({
     pwned: window.__pwned,
     handlers: document.querySelectorAll("[onerror], [onload], [onclick]").length,
     images: document.querySelectorAll('img[src="x"]').length,
-    inline_scripts: document.querySelectorAll("script:not([src])").length,
+    inline_scripts: document.querySelectorAll(
+        // A JSON data block (base.html's words for the scripts) never runs.
+        'script:not([src]):not([type="application/json"])').length,
 })"""
 
 
