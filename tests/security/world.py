@@ -320,8 +320,8 @@ def homework_area(world):
     world.foreign["homework"], world.foreign["homework_time"] = _homework(
         world.carol, world.dave, "carol's homework", "carol's note"
     )
-    yield Canary(HOMEWORK_CANARIES[0], COUPLE, "the couple's homework, alice's words")
-    yield Canary(HOMEWORK_CANARIES[1], COUPLE, "alice's note on a time she did it")
+    yield Canary(HOMEWORK_CANARIES[0], IN_SHARED_BRIEF, "the couple's homework, alice's words")
+    yield Canary(HOMEWORK_CANARIES[1], IN_SHARED_BRIEF, "alice's note on a time she did it")
 
 
 MOMENT_CARD_CANARIES = {
