@@ -9,6 +9,7 @@ Every variable read here is listed in the README.
 
 import ipaddress
 import re
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
@@ -446,6 +447,12 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
+# The server's zone is everyone's until they choose their own: a misspelt one would
+# fail only later, on the first date shown, so it stops the start instead.
+if TIME_ZONE not in zoneinfo.available_timezones():
+    raise ImproperlyConfigured(
+        "TIME_ZONE must be an IANA time zone name, such as Europe/Madrid or UTC."
+    )
 USE_I18N = True
 USE_TZ = True
 

@@ -115,6 +115,7 @@ def test_a_misspelt_ssl_redirect_stops_production_instead_of_turning_it_off():
         ("SECURE_HSTS_SECONDS", "a year"),
         ("TRUSTED_PROXY_ADDRESSES", "the-proxy"),
         ("ADMIN_PATH", "/admin"),
+        ("TIME_ZONE", "Europe/Madird"),
     ],
 )
 def test_every_setting_refuses_a_value_it_does_not_know(name, value):
