@@ -530,4 +530,5 @@ def build_export(user):
 
 
 def filename(now=None):
-    return f"my-data-{(now or timezone.now()).date().isoformat()}.json"
+    """Named for the day it is where the person is (the request's zone is theirs)."""
+    return f"my-data-{timezone.localdate(now or timezone.now()).isoformat()}.json"

@@ -305,3 +305,18 @@ def test_schema_refuses_an_ask_that_says_how_it_was_answered(alice, bob, alice_c
         tampered["asks"][0]["state"] = state
         with pytest.raises(jsonschema.ValidationError):
             validate(tampered)
+
+
+def test_export_file_is_named_for_the_day_where_the_person_is():
+    import datetime
+
+    from django.utils import timezone
+
+    from couples import export
+
+    late_utc = datetime.datetime(2026, 12, 3, 20, 0, tzinfo=datetime.UTC)
+    # The request's zone is the person's own (accounts.timezones.TimeZoneMiddleware).
+    with timezone.override("Pacific/Kiritimati"):  # UTC+14: already the 4th there
+        assert export.filename(late_utc) == "my-data-2026-12-04.json"
+    with timezone.override("UTC"):
+        assert export.filename(late_utc) == "my-data-2026-12-03.json"
