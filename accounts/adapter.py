@@ -28,6 +28,17 @@ class AccountAdapter(DefaultAccountAdapter):
             return response
         return new_device.after_login(request, response, user, signup=kwargs.get("signup", False))
 
+    def add_message(self, request, level, message_template=None, *args, **kwargs):
+        """One message after confirming an address: "…is confirmed. Welcome" says
+        it all, so the login that follows it adds no "You are logged in as …"."""
+        if message_template == "account/messages/email_confirmed.txt":
+            request._cg_address_confirmed = True
+        elif message_template == "account/messages/logged_in.txt" and getattr(
+            request, "_cg_address_confirmed", False
+        ):
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
+
     def respond_email_verification_sent(self, request, user):
         """Signing up (then confirming the address) makes this browser known."""
         response = super().respond_email_verification_sent(request, user)

@@ -249,3 +249,5 @@ def test_opening_the_link_confirms_nothing_and_the_one_button_does(anon_client):
     assert EmailAddress.objects.filter(email="dana@example.net", verified=True).exists()
     assert response.redirect_chain[-1][0] == reverse("dashboard")
     assert "is confirmed. Welcome to Common Ground." in response.content.decode()
+    # One message, not two: the welcome says it; no "You are logged in as …" after it.
+    assert "You are logged in" not in response.content.decode()
