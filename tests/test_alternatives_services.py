@@ -117,6 +117,15 @@ def test_duplicate_proposal_is_kindly_refused(couple, alice, bob):
     assert AlternativeActivity.objects.filter(couple=couple).count() == 1
 
 
+def test_a_catalogue_activity_named_in_the_proposers_language_is_already_listed(couple, alice):
+    from django.utils import translation
+
+    with translation.override("es"), pytest.raises(service.AlreadyListed) as caught:
+        service.propose_activity(space=space_of(alice), name="besarnos")  # "Kissing"
+    assert caught.value.activity.catalogue_key == "kissing"
+    assert not AlternativeActivity.objects.filter(couple=couple).exists()
+
+
 def test_proposal_name_has_a_length_limit_and_must_not_be_blank(couple, alice):
     with pytest.raises(ServiceError, match="80 characters"):
         service.propose_activity(space=space_of(alice), name="x" * 81)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from realtime import broadcast
 
 from ..access import Space, get_alternative_for_member
+from ..domain.catalogue import catalogue_key_named
 from ..domain.errors import DomainError, Invalid
 from ..models import AgreedListChange, AlternativeActivity, AlternativeAnswer, Couple
 from ..models.alternatives import ACTIVITY_NAME_MAX_LENGTH, name_key
@@ -147,6 +148,10 @@ def propose_activity(*, space: Space, name: str) -> AlternativeActivity:
         with transaction.atomic():
             couple = _lock_couple(space)
             existing = AlternativeActivity.objects.for_couple(couple).filter(name_key=key).first()
+            if existing is None:  # a catalogue activity named in the proposer's language
+                catalogue_key = catalogue_key_named(name, name_key)
+                if catalogue_key is not None:
+                    existing = AlternativeActivity.objects.get(catalogue_key=catalogue_key)
             if existing is not None:
                 raise AlreadyListed(existing)
             activity = AlternativeActivity.objects.create(name=name, couple=couple, author=space.me)
