@@ -30,6 +30,8 @@ from realtime import broadcast, rendering
 from realtime.writer import writer
 from tests.factories import space_of
 from tests.realtime_support import (
+    XHTML,
+    _by_id,
     apply_frames,
     close_quietly,
     drain,
@@ -415,3 +417,161 @@ def test_every_ask_decline_and_rain_check_change_leaves_both_pages_fresh(alice, 
     verify_action(lambda: ask(alice))
     verify_action(lambda: moment.answer_talk(space=space_of(bob), ask_id=asks[-1].pk, text="Us"))
     verify_action(lambda: moment.reply(space=space_of(alice), ask_id=asks[-1].pk, reply=""))
+
+
+# --- the therapy session page: a hint, then the page's own blocks ---------------
+
+PICKED = "alice-picked-for-therapist-canary-37"
+
+
+def _top_level_ids(frame):
+    import tinyhtml5
+
+    return {element.get("id") for element in tinyhtml5.parse(frame).find(f"{XHTML}body")}
+
+
+def _block_ids(page_html):
+    import tinyhtml5
+
+    root = tinyhtml5.parse(page_html)
+    return [el.get("id") for el in root.iter() if el.get("data-live-block") is not None]
+
+
+def _outside_blocks(page):
+    """The page's #main with each live block emptied: what a push (not a refetch) keeps."""
+    import copy
+
+    import tinyhtml5
+
+    root = tinyhtml5.parse(page) if isinstance(page, str) else copy.deepcopy(page)
+    for element in list(root.iter()):
+        if element.get("data-live-block") is not None:
+            element.clear()
+            element.set("id", "emptied")
+    return normalized(root, "main")
+
+
+@pytest.fixture
+def session_page(alice, bob, couple, make_client):
+    clients = {person.pk: make_client(person) for person in (alice, bob)}
+
+    def get(person, session):
+        response = clients[person.pk].get(f"/therapy/{session.pk}/")
+        assert response.status_code == 200
+        return response.content.decode()
+
+    return get
+
+
+def test_a_session_change_by_alice_reaches_bobs_session_page_and_his_refetch_is_fresh(
+    alice, bob, sent, session_page, django_capture_on_commit_callbacks
+):
+    day = datetime.date.today() + datetime.timedelta(days=3)
+    session = therapy.plan_session(space=space_of(alice), planned_for=day)
+    therapy.add_topic(space=space_of(bob), session_id=session.pk, text="Mornings")
+    state = {}
+
+    def add():
+        state["topic"] = therapy.add_topic(
+            space=space_of(alice), session_id=session.pk, text="Sunday evenings"
+        )
+
+    def make_link():
+        state["link"] = therapy.create_therapist_link(
+            space=space_of(alice), session_id=session.pk, therapist_name="Dr. Reyes"
+        )[0]
+
+    actions = [
+        (add, "Sunday evenings"),
+        (
+            lambda: therapy.move_topic(
+                space=space_of(alice), topic_id=state["topic"].pk, direction="up"
+            ),
+            None,
+        ),
+        (
+            lambda: therapy.set_discussed(
+                space=space_of(alice), topic_id=state["topic"].pk, discussed=True
+            ),
+            "Discussed",
+        ),
+        (make_link, "Alice made this link."),
+        (
+            lambda: therapy.consent_to_therapist_link(
+                space=space_of(bob), link_id=state["link"].pk
+            ),
+            "you both agreed",
+        ),
+        (lambda: therapy.record_therapist_view(link=state["link"], kind="page"), ", the page</li>"),
+        (
+            lambda: therapy.revoke_therapist_link(space=space_of(alice), link_id=state["link"].pk),
+            "It no longer works.",
+        ),
+        (lambda: therapy.remove_topic(space=space_of(alice), topic_id=state["topic"].pk), None),
+    ]
+    for action, words in actions:
+        before = session_page(bob, session)
+        sent.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            action()
+        frames = frames_for(sent, bob)
+        # The push reaches bob and names the part his session page listens for.
+        assert any("therapy" in _top_level_ids(frame) for frame in frames), frames
+        fresh = session_page(bob, session)
+        assert fresh != before
+        if words:
+            assert words in fresh and words not in before
+        # What the push itself swaps (the seq marker) plus his page's own blocks,
+        # fetched again as live.js does, leave the page exactly a fresh render.
+        after = apply_frames(before, frames)
+        assert normalized(after, "live-seq") == normalized(fresh, "live-seq")
+        assert _outside_blocks(after) == _outside_blocks(fresh)
+        assert _block_ids(before) == _block_ids(fresh)
+        refetched = refetch_blocks(after, fresh)
+        assert normalized(refetched, "main") == normalized(fresh, "main")
+
+
+def refetch_blocks(root, fresh_html):
+    """``root`` after live.js fetched each of its live blocks again (``fresh_html``)."""
+    import tinyhtml5
+
+    fresh = tinyhtml5.parse(fresh_html)
+    for element_id in [el.get("id") for el in root.iter() if el.get("data-live-block") is not None]:
+        old, new = _by_id(root, element_id), _by_id(fresh, element_id)
+        parent = next(el for el in root.iter() if old in list(el))
+        new.tail = old.tail
+        parent[list(parent).index(old)] = new
+    return root
+
+
+def test_bobs_frames_and_his_session_page_never_hold_alices_therapist_picks(
+    alice, bob, sent, session_page, django_capture_on_commit_callbacks
+):
+    from couples.services import reflections
+
+    day = datetime.date.today() + datetime.timedelta(days=3)
+    session = therapy.plan_session(space=space_of(alice), planned_for=day)
+    link, _token = therapy.create_therapist_link(
+        space=space_of(alice), session_id=session.pk, therapist_name="Dr. Reyes"
+    )
+    therapy.consent_to_therapist_link(space=space_of(bob), link_id=link.pk)
+    picked = reflections.write_reflection(author=alice, body=PICKED, bring_to_therapy=True)
+    box = f'name="reflection" value="{picked.pk}"'
+    checked = f"{box} checked"
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        therapy.set_therapist_picks(
+            space=space_of(alice), link_id=link.pk, reflection_ids=[picked.pk]
+        )
+        therapy.add_topic(space=space_of(alice), session_id=session.pk, text="Mornings")
+        therapy.record_therapist_view(link=link, kind="page")
+    assert link.picks.filter(reflection=picked).exists()
+    # alice's own page shows her pick (so the check below could fail).
+    assert checked in session_page(alice, session)
+    frames = frames_for(sent, bob)
+    assert frames
+    for frame in frames:
+        assert PICKED not in frame and checked not in frame
+        assert box not in frame
+    bobs = session_page(bob, session)
+    assert PICKED not in bobs and box not in bobs

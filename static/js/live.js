@@ -2,6 +2,11 @@
  *
  * The htmx ws extension (hx-ext="ws" ws-connect on #live) keeps the socket and
  * swaps every pushed part by id. This file adds what the extension does not:
+ * - a page that shows the couple's things under its own ids (the therapy
+ *   session page) names in data-refetch-on the pushed parts that mean "this
+ *   changed": its own blocks ([data-live-block]) are then fetched again over
+ *   HTTP, each for this person's own eyes (a block being typed in, or showing
+ *   something shown only once [data-live-keep], waits);
  * - reconnect back-off capped at a few seconds, and a retry after closes the
  *   extension gives up on (1000/1001: server restart), but never after 4xxx
  *   (signed out: reconnecting could not succeed; 4429: a newer socket of the
@@ -30,10 +35,16 @@
 
   // Keep only the pushed elements this page has a place for: htmx would log an
   // error for each one it cannot find (a part of another page of this person).
+  var refetchOn = (live.dataset.refetchOn || "").split(" ").filter(Boolean);
+  var hinted = false;  // the last push carried a part named in data-refetch-on
+
   htmx.defineExtension("live-parts", {
     transformResponse: function (text) {
       var template = document.createElement("template");
       template.innerHTML = text;
+      hinted = hinted || Array.prototype.some.call(template.content.children, function (element) {
+        return refetchOn.indexOf(element.id) >= 0;
+      });
       var kept = Array.prototype.filter.call(template.content.children, function (element) {
         return element.id && document.getElementById(element.id);
       });
@@ -68,7 +79,32 @@
   var refetchTarget = live.dataset.refetchTarget || "#space";
 
   function refetch() {
+    if (refetchOn.length) {
+      refreshBlock("live-seq");
+      refreshBlocks();
+      return;
+    }
     htmx.ajax("GET", live.dataset.refetchUrl, { target: refetchTarget, swap: "outerHTML" });
+  }
+
+  // The blocks of a page with data-refetch-on, fetched again from the page's own URL.
+  var heldBlocks = {};  // block id -> it changed while the person was typing in it
+
+  function refreshBlock(id) {
+    htmx.ajax("GET", live.dataset.refetchUrl, { target: "#" + id, select: "#" + id, swap: "outerHTML" });
+  }
+
+  function keeps(block) {
+    return unsaved(block) || block.querySelector("[data-live-keep]") !== null;
+  }
+
+  function refreshBlocks() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-live-block]"), function (block) {
+      if (!block.id) { return; }
+      if (keeps(block)) { heldBlocks[block.id] = true; return; }
+      delete heldBlocks[block.id];
+      refreshBlock(block.id);
+    });
   }
 
   live.addEventListener("htmx:wsOpen", function () {
@@ -148,6 +184,12 @@
   });
 
   function releaseHeld() {
+    Object.keys(heldBlocks).forEach(function (id) {
+      var block = document.getElementById(id);
+      if (block && keeps(block)) { return; }
+      delete heldBlocks[id];
+      if (block) { refreshBlock(id); }
+    });
     Object.keys(held).forEach(function (id) {
       var target = document.getElementById(id);
       if (target && unsaved(target)) { return; }
@@ -161,7 +203,10 @@
   document.addEventListener("focusout", function () { setTimeout(releaseHeld, 0); });
   document.addEventListener("htmx:afterSwap", function (event) {
     // The person's own save swapped the part in fresh: nothing is held any more.
-    if (event.detail.target && event.detail.target.id) { delete held[event.detail.target.id]; }
+    if (event.detail.target && event.detail.target.id) {
+      delete held[event.detail.target.id];
+      delete heldBlocks[event.detail.target.id];
+    }
     // A body rendered over HTTP shows the partner as away: restore what the socket said.
     if (event.target && event.target.id === "space") {
       var mark = document.getElementById("partner-presence");
@@ -185,20 +230,22 @@
   });
 
   live.addEventListener("htmx:wsAfterMessage", function (event) {
+    var hint = hinted;
+    hinted = false;
     var mark = document.getElementById("partner-presence");
     if (mark && event.detail.message.indexOf('id="partner-presence"') >= 0) {
       partnerHere = !mark.hidden;
     }
     var marker = document.getElementById("live-seq");
     var seq = seqNow();
-    if (!marker) { return; }
+    if (!marker) { if (hint) { refreshBlocks(); } return; }
     var kind = marker.dataset.kind;
     if (kind === "hello") { retries = 0; }  // only a valid session gets a hello
-    if (seq === null || seqBefore === null) { return; }
+    if (seq === null || seqBefore === null) { if (hint) { refreshBlocks(); } return; }
     var missed = kind === "hello" ? seq !== seqBefore : seq > seqBefore + 1;
     if (seq < seqBefore) {
       marker.dataset.seq = String(seqBefore);  // a late push never moves us back
     }
-    if (missed) { refetch(); }
+    if (missed) { refetch(); } else if (hint) { refreshBlocks(); }
   });
 })();

@@ -3,7 +3,8 @@ PDF, export, deletion.
 
 alice and bob are a linked couple (factories); each has one reflection flagged
 "bring to therapy" and one not. Each sees the other's agenda topic appear on
-their open dashboard without reload; the two PDFs must differ by exactly each
+their open dashboard without reload, and on the open session page (a topic,
+a therapist link and its consent); the two PDFs must differ by exactly each
 one's own flagged reflection; alice's export must validate against the schema;
 when alice deletes her account, bob's open dashboard turns "not linked" without
 reload.
@@ -75,6 +76,24 @@ def test_agenda_briefs_export_and_deletion(page_for, log_in, alice, bob, couple,
         agenda = page.locator(f"#agenda-{session.pk}")
         expect(agenda).to_contain_text("How we say no kindly")
         expect(agenda).to_contain_text("Mornings versus evenings")
+        expect(page.locator("#live-seq")).to_have_attribute("data-kind", "hello")
+        page.evaluate("window.__notReloaded = true")
+
+    # On the session page too: alice's new topic and her link reach bob's open
+    # page live (it fetches its own blocks again when the couple's therapy changes).
+    add_topic(alice_page, session, "Sunday evenings")
+    expect(bob_page.locator(f"#agenda-{session.pk}")).to_contain_text("Sunday evenings")
+    alice_page.locator(".make-therapist-link summary").click()
+    alice_page.locator("#therapist-link-therapist_name").fill("Dr. Reyes")
+    alice_page.locator("#make-therapist-link").click()
+    expect(alice_page.locator("#new-therapist-link-url")).to_be_visible()
+    expect(bob_page.locator("#therapist-links")).to_contain_text("Alice made this link.")
+    bob_page.locator("#therapist-links").get_by_role("button", name="I agree").click()
+    expect(bob_page.locator("#therapist-links")).to_contain_text("you both agreed")
+    # alice's one-time link stays on her page (a block showing it waits).
+    expect(alice_page.locator("#new-therapist-link-url")).to_be_visible()
+    for page in (alice_page, bob_page):
+        assert page.evaluate("window.__notReloaded") is True
 
     # Each opens their own brief: their flagged reflection only.
     pdfs = {}
