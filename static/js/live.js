@@ -91,7 +91,10 @@
   var heldBlocks = {};  // block id -> it changed while the person was typing in it
 
   function refreshBlock(id) {
-    htmx.ajax("GET", live.dataset.refetchUrl, { target: "#" + id, select: "#" + id, swap: "outerHTML" });
+    // Its own source: requests from one source queue, and only the last queued is kept.
+    htmx.ajax("GET", live.dataset.refetchUrl, {
+      source: "#" + id, target: "#" + id, select: "#" + id, swap: "outerHTML"
+    });
   }
 
   function keeps(block) {

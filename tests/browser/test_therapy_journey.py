@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import expect
 
 from couples.services import reflections, therapy
+from realtime.writer import writer
 from tests.factories import PASSWORD, space_of
 from tests.ownership_helpers import DAY
 
@@ -59,6 +60,7 @@ def test_agenda_briefs_export_and_deletion(page_for, log_in, alice, bob, couple,
         reflections.write_reflection(author=person, body=FLAGGED[name], bring_to_therapy=True)
         reflections.write_reflection(author=person, body=UNFLAGGED[name], bring_to_therapy=False)
     session_path = f"/therapy/{session.pk}/"
+    writer.wait()  # the setup's own frames are sent before any page opens its socket
     alice_page = log_in(page_for("alice"), alice, path="/")
     bob_page = log_in(page_for("bob", viewport="phone"), bob, path="/")
     for page in (alice_page, bob_page):
