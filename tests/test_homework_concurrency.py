@@ -4,30 +4,14 @@ transactions: the exercise moves on exactly once."""
 import threading
 
 import pytest
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 
 from couples.models import Homework, StageConfirmation
 from couples.services import homework as service
+from tests.concurrency_support import in_thread
 from tests.factories import space_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _in_thread(target):
-    errors = []
-
-    def run():
-        try:
-            target()
-        except Exception as error:  # surfaced in the test thread
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, errors
 
 
 @pytest.fixture
@@ -50,7 +34,7 @@ def test_homework_a_confirmation_waits_for_the_partners_and_sees_it(alice, bob, 
             )
             bob_done.set()
 
-        thread, errors = _in_thread(bob_confirms)
+        thread, errors = in_thread(bob_confirms)
         assert not bob_done.wait(0.5), "bob's confirmation did not wait for alice's transaction"
     thread.join(10)
     assert not errors, errors
@@ -77,7 +61,7 @@ def test_homework_both_confirming_at_once_advance_exactly_once(alice, bob, stage
 
             return run
 
-        threads = [_in_thread(confirm(person)) for person in (alice, bob)]
+        threads = [in_thread(confirm(person)) for person in (alice, bob)]
         for thread, errors in threads:
             thread.join(10)
             assert not errors, errors

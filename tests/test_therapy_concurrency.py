@@ -5,10 +5,11 @@ import threading
 from datetime import date, timedelta
 
 import pytest
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 
 from couples.models import TherapySession
 from couples.services import therapy as service
+from tests.concurrency_support import in_thread
 from tests.factories import space_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -16,23 +17,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _order(session):
     return list(session.topics.order_by("position").values_list("text", flat=True))
-
-
-def _in_thread(target):
-    errors = []
-
-    def run():
-        try:
-            target()
-        except Exception as error:  # surfaced in the test thread
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, errors
 
 
 def test_a_reorder_waits_for_the_partners_and_applies_on_their_result(alice, bob, couple):
@@ -54,7 +38,7 @@ def test_a_reorder_waits_for_the_partners_and_applies_on_their_result(alice, bob
             service.move_topic(space=space_of(bob), topic_id=b.pk, direction="up")
             bob_done.set()
 
-        thread, errors = _in_thread(bob_moves_b_up)
+        thread, errors = in_thread(bob_moves_b_up)
         # Bob's move (planned on A B C, where B's upper neighbour is A) must wait.
         assert not bob_done.wait(0.5), "bob's reorder did not wait for alice's transaction"
     thread.join(10)
@@ -85,7 +69,7 @@ def test_many_concurrent_moves_by_both_keep_every_topic_exactly_once(alice, bob,
 
         return run
 
-    threads = [_in_thread(shuffle(alice, "up")), _in_thread(shuffle(bob, "down"))]
+    threads = [in_thread(shuffle(alice, "up")), in_thread(shuffle(bob, "down"))]
     for thread, _errors in threads:
         thread.join(30)
     for _thread, errors in threads:

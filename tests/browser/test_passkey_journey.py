@@ -29,6 +29,26 @@ def _virtual_authenticator(context, page):
     return cdp, found["authenticatorId"]
 
 
+def page_with_a_passkey(people, server, user, *, name="Alice's test phone"):
+    """``(site, page)``: ``user`` logged in with their password in a context with a
+    virtual authenticator, one passkey added through allauth's pages. The site is
+    http://localhost (WebAuthn needs a secure origin, and localhost is one)."""
+    site = server.base_url.replace("127.0.0.1", "localhost")
+    context = people.new_context(user.display_name.lower())
+    page = context.new_page()
+    _virtual_authenticator(context, page)
+    page.goto(f"{site}/accounts/login/")
+    log_in_through_form(page, email=user.email, password=PASSWORD)
+    expect(page).to_have_url(f"{site}/")
+    page.goto(f"{site}/accounts/2fa/webauthn/add/?passwordless=1")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_label("Name").fill(name)
+    page.get_by_role("button", name="Add").click()
+    page.wait_for_url(lambda url: "/webauthn/add/" not in url)
+    return site, page
+
+
 def test_passkey_added_then_used_to_log_in_without_a_password(people, server, alice):
     site = server.base_url.replace("127.0.0.1", "localhost")
     context = people.new_context("alice")

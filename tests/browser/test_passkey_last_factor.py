@@ -5,26 +5,13 @@ current password as well; a wrong one removes nothing; the page passes axe."""
 from allauth.mfa.models import Authenticator
 from playwright.sync_api import expect
 
-from tests.browser.harness import axe_violations, format_axe_violations, log_in_through_form
-from tests.browser.test_passkey_journey import _virtual_authenticator
+from tests.browser.harness import axe_violations, format_axe_violations
+from tests.browser.test_passkey_journey import page_with_a_passkey
 from tests.factories import PASSWORD
 
 
 def test_last_passkey_removal_asks_for_the_password(people, server, alice):
-    site = server.base_url.replace("127.0.0.1", "localhost")
-    context = people.new_context("alice")
-    page = context.new_page()
-    _virtual_authenticator(context, page)
-
-    page.goto(f"{site}/accounts/login/")
-    log_in_through_form(page, email=alice.email, password=PASSWORD)
-    expect(page).to_have_url(f"{site}/")
-    page.goto(f"{site}/accounts/2fa/webauthn/add/?passwordless=1")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Confirm").click()
-    page.get_by_label("Name").fill("Alice's test phone")
-    page.get_by_role("button", name="Add").click()
-    page.wait_for_url(lambda url: "/webauthn/add/" not in url)
+    site, page = page_with_a_passkey(people, server, alice)
 
     # Still within the fresh confirmation: the removal page, with a password field.
     page.goto(f"{site}/accounts/2fa/webauthn/")

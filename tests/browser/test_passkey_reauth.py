@@ -13,9 +13,7 @@ from playwright.sync_api import expect
 
 from accounts.reauth import SESSION_KEY
 from couples.models import Reflection
-from tests.browser.harness import log_in_through_form
-from tests.browser.test_passkey_journey import _virtual_authenticator
-from tests.factories import PASSWORD
+from tests.browser.test_passkey_journey import page_with_a_passkey
 
 
 def _let_the_window_lapse(context, minutes=16):
@@ -35,26 +33,13 @@ def _let_the_window_lapse(context, minutes=16):
 def test_passkey_confirms_the_journal_keeps_the_words_and_deletes_the_account(
     people, server, alice
 ):
-    site = server.base_url.replace("127.0.0.1", "localhost")
-    context = people.new_context("alice")
-    page = context.new_page()
-    _virtual_authenticator(context, page)
-
-    page.goto(f"{site}/accounts/login/")
-    log_in_through_form(page, email=alice.email, password=PASSWORD)
-    expect(page).to_have_url(f"{site}/")
-    page.goto(f"{site}/accounts/2fa/webauthn/add/?passwordless=1")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Confirm").click()
-    page.get_by_label("Name").fill("Alice's test phone")
-    page.get_by_role("button", name="Add").click()
-    page.wait_for_url(lambda url: "/webauthn/add/" not in url)
+    site, page = page_with_a_passkey(people, server, alice)
 
     # A long writing session: the window lapses before she saves.
     page.goto(f"{site}/reflections/")
     words = f"passkey-kept-{time.monotonic_ns()} what stayed with me"
     page.locator("#reflection-form textarea[name=body]").fill(words)
-    _let_the_window_lapse(context)
+    _let_the_window_lapse(page.context)
     page.get_by_role("button", name="Save privately").click()
     expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
     expect(page.get_by_text("What you just wrote is kept")).to_be_visible()
@@ -66,7 +51,7 @@ def test_passkey_confirms_the_journal_keeps_the_words_and_deletes_the_account(
     assert Reflection.objects.get(author=alice).body == words
 
     # Reading after idleness: the passkey opens the journal again.
-    _let_the_window_lapse(context)
+    _let_the_window_lapse(page.context)
     page.goto(f"{site}/reflections/")
     expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
     page.get_by_role("button", name="Confirm with my passkey").click()
