@@ -7,8 +7,10 @@ answers 404 when they are not linked; views pass it on to access helpers and
 services, so a write looks its couple up once, not three times.
 """
 
+import time
 from functools import wraps
 
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -26,7 +28,23 @@ __all__ = [
     "login_required",
     "render_part",
     "space_required",
+    "within_a_minute",
 ]
+
+
+def within_a_minute(name: str, limit: int) -> bool:
+    """Counts one more under ``name`` this minute; ``False`` once past ``limit``.
+
+    Counted in the default cache (Redis with REDIS_URL, so once for every server
+    process; config/cache.py for Redis being down): the brief's PDFs per person,
+    a therapist link's requests per address."""
+    key = f"{name}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        count = 1
+    return count <= limit
 
 
 class SpaceRequest(HtmxHttpRequest):

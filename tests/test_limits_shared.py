@@ -270,7 +270,9 @@ def test_brief_pdfs_counted_by_another_process_count_here(
     url = reverse("therapy_brief_pdf", args=[alice_words.session.pk])
     monkeypatch.setattr(views, "html_to_pdf", lambda html, **kw: b"%PDF-")
     now = 1_800_000_000.0
-    monkeypatch.setattr(views.time, "time", lambda: now)
+    from couples import http as limits
+
+    monkeypatch.setattr(limits.time, "time", lambda: now)
     another_process = limit_cache(settings.REDIS_URL)
     key = f"brief-pdf:{alice.pk}:{int(now // 60)}"
     another_process.add(key, 0, timeout=120)

@@ -6,9 +6,6 @@ couples/brief.py), so both views are wrapped like the journal's views: nothing o
 them reaches an error report. The middleware adds ``Cache-Control: no-store``.
 """
 
-import time
-
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -18,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from .. import brief
 from ..access import get_therapy_session_for_member
-from ..http import SpaceRequest, login_required, space_required
+from ..http import SpaceRequest, login_required, space_required, within_a_minute
 from ..pdf import html_to_pdf
 
 
@@ -42,13 +39,7 @@ TOO_MANY_PDFS = gettext_lazy(
 
 
 def _pdf_allowed(user):
-    key = f"brief-pdf:{user.pk}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        count = 1
-    return count <= PDFS_PER_MINUTE
+    return within_a_minute(f"brief-pdf:{user.pk}", PDFS_PER_MINUTE)
 
 
 @sensitive_variables()

@@ -7,11 +7,9 @@ a word or two (``django.contrib.messages``; with htmx the words come with the
 agenda, see config/messages.py), to the one who did it."""
 
 import hashlib
-import time
 from functools import wraps
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -45,7 +43,7 @@ from ..forms.therapy import (
     TherapistLinkForm,
     TopicForm,
 )
-from ..http import SpaceRequest, login_required, render_part, space_required
+from ..http import SpaceRequest, login_required, render_part, space_required, within_a_minute
 from ..models import TherapistLinkView, TherapySession
 from ..parts import DASHBOARD, dashboard_context
 from ..parts import therapy as part
@@ -419,13 +417,7 @@ THERAPIST_VIEWS_PER_MINUTE = 20
 
 def _therapist_request_allowed(request) -> bool:
     address = hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
-    key = f"therapist-link:{address}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        count = 1
-    return count <= THERAPIST_VIEWS_PER_MINUTE
+    return within_a_minute(f"therapist-link:{address}", THERAPIST_VIEWS_PER_MINUTE)
 
 
 def _unlisted(response: HttpResponse) -> HttpResponse:
